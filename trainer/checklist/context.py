@@ -1,0 +1,54 @@
+"""What every checklist detector needs: normalized words, question context, evidence spans."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from trainer.checklist import phrases
+from trainer.checklist.result import Evidence
+from trainer.match import Hit, compile_all, find_any
+from trainer.text import Text, Token, normalize
+from trainer.transcript import Transcript
+
+_OPENERS = compile_all(phrases.QUESTION_OPENERS)
+QUESTION_REACH = 10  # words a question opener governs in unpunctuated speech
+
+
+class Context:
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.text: Text = normalize(transcript.text)
+        self.tokens: list[Token] = self.text.words
+        self.words: list[str] = [t.text for t in self.tokens]
+
+    @cached_property
+    def _opener_starts(self) -> list[int]:
+        return sorted({h.start for h in find_any(self.words, _OPENERS)})
+
+    def sentence_of(self, i: int) -> int:
+        return self.tokens[min(i, len(self.tokens) - 1)].sentence
+
+    def is_question(self, i: int) -> bool:
+        """Is word i part of a question? A '?' ends its sentence, or an opener comes shortly before."""
+        if not self.tokens:
+            return False
+        sent = self.sentence_of(i)
+        if self.text.punctuated and self.text.sentences[sent].question:
+            return True
+        return any(i - QUESTION_REACH <= j <= i and self.sentence_of(j) == sent for j in self._opener_starts)
+
+    def window(self, start: int, end: int, before: int, after: int, same_sentence: bool = True) -> list[str]:
+        lo, hi = max(0, start - before), min(len(self.words), end + after)
+        if same_sentence and self.text.punctuated and self.tokens:
+            s = self.sentence_of(start)
+            return [w for w, t in zip(self.words[lo:hi], self.tokens[lo:hi]) if t.sentence == s]
+        return self.words[lo:hi]
+
+    def evidence(self, start: int, end: int, note: str | None = None) -> Evidence:
+        """Evidence for words [start, end): the original text with offsets and, if known, seconds."""
+        a, b = self.tokens[start].start, self.tokens[end - 1].end
+        times = self.transcript.times(a, b) if self.transcript.words else None
+        return Evidence(self.transcript.text[a:b], a, b, *(times or (None, None)), note=note)
+
+    def hit_evidence(self, hit: Hit, note: str | None = None) -> Evidence:
+        return self.evidence(hit.start, hit.end, note)
