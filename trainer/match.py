@@ -65,7 +65,11 @@ IRREGULAR = {
     "shipped": "ship", "rebuilt": "rebuild", "spoke": "speak", "spoken": "speak", "bought": "buy",
 }
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ers", "er", "ly", "s")
+# (suffix, shortest stem it may leave): "family" keeps its "ly", "accurately" loses it.
+_SUFFIXES = (
+    ("ations", 3), ("ation", 3), ("ments", 5), ("ment", 5), ("ings", 3), ("ing", 3), ("ied", 3),
+    ("ies", 3), ("ed", 3), ("es", 3), ("ers", 3), ("er", 3), ("ors", 5), ("or", 5), ("ly", 5), ("s", 3),
+)
 
 
 @lru_cache(maxsize=65536)
@@ -73,8 +77,8 @@ def stem(word: str) -> str:
     """A light suffix-stripping stem: enough to equate "mentored", "mentoring" and "mentor"."""
     w = IRREGULAR.get(word, word)
     if len(w) > 4:
-        for suf in _SUFFIXES:
-            if w.endswith(suf) and len(w) - len(suf) >= 3:
+        for suf, shortest in _SUFFIXES:
+            if w.endswith(suf) and len(w) - len(suf) >= shortest:
                 w = w[: -len(suf)] + ("y" if suf in ("ied", "ies") else "")
                 break
         if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
@@ -125,7 +129,7 @@ def similarity(a: str, b: str) -> float:
     if ratio >= 88:
         return ratio / 100
     common = len(_common_prefix(sa, sb))
-    if common >= 6 and common >= 0.85 * min(len(sa), len(sb)):
+    if common >= 6 and common >= 0.85 * max(len(sa), len(sb)):
         return 0.85
     # Sound-alikes: "rabid" for "rapid", "tablo" for "tableau".
     pa, pb = phonetic(a), phonetic(b)

@@ -31,7 +31,7 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "gotta": ("got", "to"),
 }
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?%?|[A-Za-z]+(?:['’\-][A-Za-z]+)*|[%&]")
+_TOKEN_RE = re.compile(r"[A-Za-z]+\d+[A-Za-z\d]*|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?%?|[A-Za-z]+(?:['’\-][A-Za-z]+)*|[%&]")
 _SENTENCE_END = re.compile(r"[.?!;]+")
 
 
@@ -109,6 +109,25 @@ def _split_word(raw: str) -> list[str]:
     return [w for p in parts for w in _VARIANTS.get(p, (p,))]
 
 
+def _join_letters(tokens: list[Token]) -> list[Token]:
+    """Spelled-out letters are one word: "A/B" and a recognizer's "a b" both become "ab"."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j].text) == 1 and tokens[j].text.isalpha():
+            j += 1
+        run = tokens[i:j]
+        if len(run) >= 2 and [t.text for t in run] not in (["a", "i"], ["i", "a"]):
+            first, last = run[0], run[-1]
+            out.append(Token("".join(t.text for t in run), first.start, last.end, first.sentence))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def normalize(text: str) -> Text:
     """Tokenize `text`; every token keeps the character offsets of its source."""
     sentences: list[Sentence] = []
@@ -124,7 +143,7 @@ def normalize(text: str) -> Text:
             sentence += 1
             b += 1
         raw = match.group()
-        if raw[0].isdigit():
+        if raw[0].isdigit() and not raw[-1].isalpha() or re.fullmatch(r"\d+(st|nd|rd|th)", raw):
             words = _spell_number(raw)
         elif raw == "%":
             words = ["percent"]
@@ -134,6 +153,7 @@ def normalize(text: str) -> Text:
             words = _split_word(raw)
         for w in words:
             tokens.append(Token(w, match.start(), match.end(), sentence, w in FILLERS))
+    tokens = _join_letters(tokens)
     # Sentence records, renumbered densely, with whether each ends in a question mark.
     marks = {i: "?" in m for i, (_, m) in enumerate(boundaries)}
     ids = sorted({t.sentence for t in tokens})

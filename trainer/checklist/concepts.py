@@ -4,7 +4,9 @@ A skill such as "site performance tuning" is a bag of content words. Each word i
 how much it tells this skill apart from the scenario's other skills and requirements (a word
 they share, like "patient" in a nursing scenario, says little). A mention is a short stretch of
 the transcript that covers enough of that weight, word by word through `match.similarity`
-(so stems, synonyms, abbreviations and misheard words count).
+(so stems, synonyms, abbreviations and misheard words count). Three shortcuts stand for the
+whole phrase: one side of a coordination ("prospecting" of "prospecting and cold outreach"),
+a name ("Salesforce", "Tableau"), and initials ("EHR" for "electronic health records").
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from trainer.match import similarity, stem
+from trainer.text import normalize
 
 STOPWORDS = frozenset(
     """a an the and or of to in on for with at by from up into over under as is are be been
@@ -31,9 +34,11 @@ GENERIC = frozenset(
     ways day days year years time times level high low full part end ends first public""".split()
 )
 
-# The candidate says they lack or will learn it, or is quoting the job's need.
-_LACK = frozenset("havent hasnt never not dont didnt cant lack lacking without learn learning".split())
+_NEGATION = frozenset("havent hasnt never not dont didnt cant lack lacking without no".split())
+_LEARNING = frozenset("learn learning course courses study studying".split())
+_SELF = frozenset("i im ive id my me".split())
 _NEED = ("you need", "you want", "youre looking", "looking for", "need someone", "needs someone", "you said")
+MIN_PART_SHARE = 0.25  # a side of a coordination must carry this share of the weight to stand alone
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class Concept:
     label: str
     words: tuple[str, ...]
     weights: tuple[float, ...]
+    parts: tuple[tuple[int, ...], ...]  # word indices of the whole phrase and of each conjunct
+    names: frozenset[str] = frozenset()  # proper names and acronyms among the words
     aliases: tuple[tuple[str, ...], ...] = ()
 
     @property
@@ -55,86 +62,125 @@ class Mention:
     label: str
     start: int  # word indices, end exclusive
     end: int
-    coverage: float  # share of the concept's weight that was heard
+    coverage: float  # share of the concept's (or one conjunct's) weight that was heard
 
 
 def content_words(phrase: str) -> list[str]:
-    from trainer.text import normalize
-
-    words = [t.text for t in normalize(phrase).words]
     out: list[str] = []
-    for w in words:
-        if w in STOPWORDS or len(w) < 2 or w in out:
-            continue
-        out.append(w)
+    for w in (t.text for t in normalize(phrase).words):
+        if w not in STOPWORDS and len(w) >= 2 and w not in out:
+            out.append(w)
     return out
+
+
+def _names(phrase: str, sentence_case: bool) -> set[str]:
+    """Words written as names: "TypeScript", "SQL", "Epic" (a capital first word counts only
+    when the scenario does not capitalize every phrase)."""
+    names = set()
+    for k, raw in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*", phrase)):
+        inner_caps = any(c.isupper() for c in raw[1:])
+        capital = raw[0].isupper() and (k > 0 or not sentence_case)
+        if (inner_caps or capital) and raw.lower() not in STOPWORDS:
+            names.add(raw.lower())
+    return names
 
 
 def build_concepts(phrases: list[str], aliases: dict[str, tuple[str, ...]], context: list[str]) -> list[Concept]:
     """Weight each phrase's words by rarity across `context` (all skills and requirements)."""
     docs = [{stem(w) for w in content_words(p)} for p in context]
     n = len(docs)
+    sentence_case = all(p[:1].isupper() for p in context)
     concepts: list[Concept] = []
     for phrase in phrases:
         words = content_words(phrase)
         weights = []
         for w in words:
             df = sum(1 for d in docs if stem(w) in d) or 1
-            idf = math.log(1 + n / df)
-            weights.append(idf * (0.3 if w in GENERIC else 1.0))
+            weights.append(math.log(1 + n / df) * (0.3 if w in GENERIC else 1.0))
+        total = sum(weights) or 1.0
+        parts = [tuple(range(len(words)))]
+        conjuncts = [content_words(c) for c in re.split(r",|&|\band\b|\bor\b", phrase)]
+        if len([c for c in conjuncts if c]) > 1:
+            for c in conjuncts:
+                idx = tuple(words.index(w) for w in c if w in words)
+                if idx and sum(weights[i] for i in idx) >= MIN_PART_SHARE * total:
+                    parts.append(idx)
         alias_words = tuple(tuple(content_words(a)) for a in aliases.get(phrase, ()))
-        concepts.append(Concept(phrase, tuple(words), tuple(weights), tuple(a for a in alias_words if a)))
+        concepts.append(
+            Concept(
+                phrase,
+                tuple(words),
+                tuple(weights),
+                tuple(parts),
+                frozenset(_names(phrase, sentence_case) & set(words)),
+                tuple(a for a in alias_words if a),
+            )
+        )
     return concepts
 
 
-def _coverage(concept: Concept, window: list[str]) -> tuple[float, list[int]]:
-    """Share of the concept's weight heard in `window`, and where each heard word is."""
-    got = 0.0
-    where: list[int] = []
-    for word, weight in zip(concept.words, concept.weights):
-        best, at = 0.0, -1
-        for j, tok in enumerate(window):
-            s = similarity(word, tok)
-            if s > best:
-                best, at = s, j
-        if best >= 0.8:
-            got += weight * best
-            where.append(at)
-    return (got / concept.total if concept.total else 0.0), where
+def _best(word: str, window: list[str]) -> tuple[float, int]:
+    best, at = 0.0, -1
+    for j, tok in enumerate(window):
+        s = similarity(word, tok)
+        if s > best:
+            best, at = s, j
+    return best, at
 
 
-def _anchor(concept: Concept) -> int | None:
-    """The concept's one telling word, when it has one that carries a third of its weight."""
-    if not concept.words:
-        return None
-    k = max(range(len(concept.words)), key=lambda i: concept.weights[i])
-    word = concept.words[k]
-    if word in GENERIC or len(word) < 4 or concept.weights[k] < concept.total / 3:
-        return None
-    return k
+def _anchors(concept: Concept) -> set[str]:
+    """Words telling enough to stand for the whole concept: names, and any word carrying 40% of its weight."""
+    heavy = {
+        w
+        for w, weight in zip(concept.words, concept.weights)
+        if w not in GENERIC and len(w) >= 3 and weight >= 0.4 * concept.total
+    }
+    return heavy | set(concept.names)
 
 
-def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5) -> list[Mention]:
-    """Stretches of `words` that mention `concept` (best first, non-overlapping)."""
+def acronyms(concept: Concept) -> dict[str, tuple[int, int]]:
+    """Initials of every run of two or more content words: "ehr" for "electronic health records"."""
+    out: dict[str, tuple[int, int]] = {}
+    words = concept.words
+    for i in range(len(words)):
+        for j in range(i + 2, len(words) + 1):
+            out["".join(w[0] for w in words[i:j])] = (i, j)
+    return {a: span for a, span in out.items() if a not in STOPWORDS}
+
+
+def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, anchors: bool = True) -> list[Mention]:
+    """Stretches of `words` that mention `concept` (non-overlapping, in order).
+
+    With `anchors`, one telling word or name can stand for the concept: right for a skill
+    ("Tableau"), too weak for a requirement, which is a task ("write complex SQL against...").
+    """
     span = max(4, 2 * len(concept.words) + 2)
+    anchor_words = _anchors(concept) if anchors else set()
+    telling = {w for w in concept.words if w not in GENERIC}
     found: list[Mention] = []
     for i in range(len(words)):
         window = words[i : i + span]
-        if not window or similarity_any(concept, window[0]) < 0.8:
+        if max((similarity(w, window[0]) for w in concept.words), default=0.0) < 0.8:
             continue  # a mention starts on one of the concept's words
-        cov, where = _coverage(concept, window)
+        best = [_best(w, window) for w in concept.words]
+        heard = [k for k, (s, _) in enumerate(best) if s >= 0.8]
+        cov = 0.0
+        for part in concept.parts:
+            weight = sum(concept.weights[k] for k in part)
+            got = sum(concept.weights[k] * best[k][0] for k in part if k in heard)
+            cov = max(cov, got / weight if weight else 0.0)
         # Two telling words of a long phrase close together ("load times" for "speed up page
         # load times") mention it, even when the rest is paraphrased.
-        telling = {concept.words[k] for k, w in enumerate(concept.words) if w not in GENERIC}
-        heard = {concept.words[k] for k in range(len(concept.words)) if _heard(concept.words[k], window)}
-        if cov < threshold and len(heard & telling) >= 2 and cov >= 0.3:
+        if cov < threshold and len(heard) >= 2 and {concept.words[k] for k in heard} & telling and cov >= 0.3:
             cov = threshold
-        anchor = _anchor(concept)
-        if cov < threshold and anchor is not None:
-            if any(similarity(concept.words[anchor], w) >= 0.9 for w in window[:1]):
-                cov = max(cov, threshold)
-        if cov >= threshold and where:
-            found.append(Mention(concept.label, i, i + max(where) + 1, min(cov, 1.0)))
+        if cov < threshold and any(similarity(a, window[0]) >= 0.9 for a in anchor_words):
+            cov = threshold
+        if cov >= threshold and heard:
+            end = i + max(best[k][1] for k in heard) + 1
+            found.append(Mention(concept.label, i, end, min(cov, 1.0)))
+    for acronym, (a, b) in acronyms(concept).items():
+        share = sum(concept.weights[a:b]) / concept.total
+        found += [Mention(concept.label, i, i + 1, share) for i, w in enumerate(words) if w == acronym and share >= threshold]
     for alias in concept.aliases:
         n = len(alias)
         for i in range(len(words) - n + 1):
@@ -148,20 +194,15 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5) ->
     return sorted(kept, key=lambda m: m.start)
 
 
-def _heard(word: str, window: list[str]) -> bool:
-    return any(similarity(word, w) >= 0.8 for w in window)
-
-
-def similarity_any(concept: Concept, token: str) -> float:
-    return max((similarity(w, token) for w in concept.words), default=0.0)
-
-
 def lacked(words: list[str], start: int) -> bool:
-    """The mention is something the candidate lacks or wants to learn."""
-    return any(w in _LACK for w in words[max(0, start - 5) : start])
+    """The candidate says they lack it or want to learn it ("I haven't touched Django")."""
+    before = words[max(0, start - 5) : start]
+    if any(w in _LEARNING for w in before):
+        return True
+    return any(w in _NEGATION for w in before) and any(w in _SELF for w in before)
 
 
-def quoted_need(words: list[str], start: int) -> bool:
+def quoted_need(words: list[str], start: int, end: int) -> bool:
     """The mention describes what the job needs (the interviewer's words), not a claim."""
-    before = " ".join(words[max(0, start - 6) : start])
-    return any(re.search(rf"\b{n}\b", before) for n in _NEED)
+    text = " ".join(words[max(0, start - 6) : end])
+    return any(re.search(rf"\b{n}\b", text) for n in _NEED)

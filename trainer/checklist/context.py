@@ -11,7 +11,7 @@ from trainer.text import Text, Token, normalize
 from trainer.transcript import Transcript
 
 _OPENERS = compile_all(phrases.QUESTION_OPENERS)
-QUESTION_REACH = 10  # words a question opener governs in unpunctuated speech
+QUESTION_REACH = 14  # words a question opener governs in unpunctuated speech
 
 
 class Context:

@@ -55,7 +55,9 @@ def next_step_asked(ctx: Context, scenario: Scenario) -> ItemResult:
             continue
         if any(w in phrases.NEXT_STEP_VETO_AFTER for w in after):
             continue
-        if ctx.is_question(h.start) or ctx.is_question(h.end - 1):
+        # "when you will make the decision": a when-clause about the interviewer asks by itself.
+        asks = ctx.words[h.start] == "when" and "you" in ctx.words[h.start : h.end]
+        if asks or ctx.is_question(h.start) or ctx.is_question(h.end - 1):
             keep.append(h)
     return _result("next_step_asked", ctx, keep)
 
@@ -70,18 +72,24 @@ def follow_up_permission(ctx: Context, scenario: Scenario) -> ItemResult:
     return _result("follow_up_permission", ctx, keep)
 
 
+def _self_denial(ctx: Context, start: int) -> bool:
+    """ "I don't think I have any gaps": the candidate answers for the interviewer instead of asking."""
+    lo = max(0, start - 6)
+    for j in range(lo, start):
+        if ctx.words[j] in {"i", "im", "ive"} and any(w in phrases.DENIALS for w in ctx.words[j + 1 : j + 4]):
+            return True
+    return False
+
+
 def gaps_probed(ctx: Context, scenario: Scenario) -> ItemResult:
     keep = []
     for h in find_any(ctx.words, _CONCERNS):
         after = " ".join(ctx.words[h.end : h.end + 2])
         if ctx.words[h.start] in {"gap", "gaps"} and any(after.startswith(v) for v in phrases.GAP_VETO_AFTER):
             continue
-        if not (ctx.is_question(h.start) or ctx.is_question(h.end - 1)):
+        if not (ctx.is_question(h.start) or ctx.is_question(h.end - 1)) or _self_denial(ctx, h.start):
             continue
-        around = ctx.window(h.start, h.end, 10, 8)
-        if not any(w in phrases.SECOND_PERSON for w in around):
-            continue
-        if not any(w in phrases.SELF_REFERENCES for w in around):
+        if not any(w in phrases.SELF_REFERENCES for w in ctx.window(h.start, h.end, 10, 12)):
             continue
         keep.append(h)
     return _result("gaps_probed", ctx, keep)
@@ -104,7 +112,7 @@ def skills_restated(ctx: Context, scenario: Scenario) -> ItemResult:
     evidence = []
     for concept in _concepts(scenario, "skills"):
         for m in find_mentions(concept, ctx.words):
-            if lacked(ctx.words, m.start) or quoted_need(ctx.words, m.start):
+            if lacked(ctx.words, m.start) or quoted_need(ctx.words, m.start, m.end):
                 continue
             if concept.label not in heard:
                 heard[concept.label] = [m.start, m.end]
@@ -117,6 +125,7 @@ def skills_restated(ctx: Context, scenario: Scenario) -> ItemResult:
 
 
 CLAIM_REACH = 25  # words after a requirement within which the candidate must claim it
+NEED_REACH = 15  # words before a requirement that may frame it as the job's ("you need X and Y")
 
 
 def _claim_near(ctx: Context, start: int, end: int) -> int | None:
@@ -127,18 +136,26 @@ def _claim_near(ctx: Context, start: int, end: int) -> int | None:
     for j in range(lo, hi):
         if ctx.text.punctuated and ctx.sentence_of(j) > sent + 1:
             break
+        if ctx.words[j] not in phrases.FIRST_PERSON or ctx.is_question(j):
+            continue
+        # The first thing the candidate says of themselves decides: "I'm not going to pretend
+        # I've done all of that" disclaims the requirement.
         negated = any(w in phrases.NEGATIONS for w in ctx.words[max(0, j - 4) : j + 3])
-        if ctx.words[j] in phrases.FIRST_PERSON and not ctx.is_question(j) and not negated:
-            return j
+        return None if negated else j
     return None
+
+
+def _framed_as_need(ctx: Context, start: int, end: int) -> bool:
+    """The requirement is invoked as the job's ("you need...", "your site..."), not just a skill."""
+    return any(w in phrases.NEED_FRAME for w in ctx.words[max(0, start - NEED_REACH) : end])
 
 
 def requirements_matched(ctx: Context, scenario: Scenario) -> ItemResult:
     heard: list[str] = []
     evidence = []
     for concept in _concepts(scenario, "requirements"):
-        for m in find_mentions(concept, ctx.words):
-            if lacked(ctx.words, m.start):
+        for m in find_mentions(concept, ctx.words, anchors=False):
+            if lacked(ctx.words, m.start) or not _framed_as_need(ctx, m.start, m.end):
                 continue
             claim = _claim_near(ctx, m.start, m.end)
             if claim is None:

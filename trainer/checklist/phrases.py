@@ -13,9 +13,9 @@ from __future__ import annotations
 # Openers that make what follows a question, even without a question mark (recognizer output).
 QUESTION_OPENERS = [
     # A wh-word alone is often a relative ("someone who can", "what I did"): ask for the verb too.
-    "what|when|how|where|which|why is|are|was|were|do|does|did|will|would|should|can|could|might|may|has|"
+    "what|when|how|where|why is|are|was|were|do|does|did|will|would|should|can|could|might|may|has|"
     "have|happens|happen|comes|next|kind|sort|type|about|soon|long|much|many|else",
-    "whats|whens|hows|wheres|whos",
+    "=whats|=whens|=hows|=wheres|=whos",
     "is|are|was|were|isnt|arent there|it|that|this|anything|any|my",
     "do|does|did|dont|doesnt you|i|we|it|that|anything",
     "can|could|would|will|may|might|should|shall|wouldnt you|i|we|it|that|there",
@@ -42,7 +42,7 @@ THANKS = [
 
 NEXT_STEP = [
     "next step|steps|stage|stages|round|rounds",
-    "what|whats happens|happen next|now|after|from_here",
+    "what|whats .. happens|happen next|now|after|from_here",
     "whats|what_is|what_are next",
     "process|timeline|timeframe|time_frame|timing|schedule|=time_line",
     "when .. you|we|they .. decide|decision|choose|hear|know|expect|hoping|hope|plan|make|be_in_touch|get_back|offers",
@@ -70,6 +70,12 @@ FOLLOW_UP = [
     f"should|shall i .. {_CONTACT}",
     f"am i able|allowed|welcome to .. {_CONTACT}",
 ]
+# Words that frame a requirement as the job's ("you need", "your site", "you mentioned").
+NEED_FRAME = frozenset(
+    "need needs needed require requires required requirement requirements looking want wants "
+    "mentioned said asked expect expecting flagged emphasized hiring you your youre".split()
+)
+
 # "you can call my references", "I'll follow up with my manager": contact aimed elsewhere.
 FOLLOW_UP_VETO_OBJECTS = frozenset("references reference manager recruiter them him her".split())
 
@@ -87,7 +93,9 @@ CONCERNS = [
     "short of",
     "=struggle|=struggling",
     "dealbreaker|deal_breaker|red_flag|red_flags|second_thoughts|misgivings|question_marks",
-    "weakness|weaknesses|weak_spot|weak_spots|=lacking|=missing",
+    "weakness|weaknesses|weak_spot|weak_spots|=lacking|=missing|=holes|=hole|=shortcomings",
+    "=not_enough|=not_strong_enough|=not_qualified|=insufficient|=underqualified",
+    "see|spot|notice any|anything .. in|about|with my|me",
     "=problem|=issue|=obstacle",
     "anything|something .. i .. can|could|should .. address|clarify|clear_up|explain|speak_to|expand_on",
     "questions|question .. about|regarding|on my|me",
@@ -96,11 +104,12 @@ CONCERNS = [
 GAP_VETO_AFTER = ("year", "years", "in the", "in your", "in our", "in their")
 
 INTEREST = [
-    "i|im|id|ive .. =want|=wanted|=love|=need .. this|that|the job|role|position|opportunity|offer",
+    "i|im|id|ive .. =want|=wanted|=wanting|=love|=need .. this|that|the job|role|position|opportunity|offer",
+    "i|id .. =love|=like for it to be here|with_you|this",
     "this|that|the job|role|position|opportunity .. i .. =want|=love",
     "i|im|id .. =love|=like|=want|=hoping|=hope to .. join|be_part|be_on|work_here|be_here|work_with|work_for|"
     "come_aboard|get_started",
-    "=excited|=enthusiastic|=thrilled|=eager|=keen|=pumped|=passionate|=stoked .. about|for|to|by .. this|the|it|role|"
+    "=excited|=enthusiastic|=thrilled|=eager|=keen|=pumped|=passionate|=stoked .. about|for|to|by|on|in .. this|the|it|role|"
     "job|position|opportunity|join|work|start|get|team|chance",
     "=interested in .. this|the .. job|role|position|opportunity",
     "=very|=really|=truly|=genuinely|=definitely|=still =interested",
@@ -109,4 +118,5 @@ INTEREST = [
     "job|role|position|it .. =fits|=suits me|my",
     "=happy|=glad|=delighted|=proud|=honored|=thrilled to .. join|have|be|work|start",
 ]
+DENIALS = frozenset("dont no not never cant".split())
 NEGATIONS = frozenset("not dont didnt wouldnt never no isnt arent doesnt cant".split())
