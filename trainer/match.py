@@ -109,8 +109,12 @@ def phonetic(word: str) -> str:
 
 
 @lru_cache(maxsize=262144)
-def similarity(a: str, b: str) -> float:
-    """How surely token `b` is the word `a` (0 when it is not)."""
+def similarity(a: str, b: str, by_sound: bool = True) -> float:
+    """How surely token `b` is the word `a` (0 when it is not).
+
+    `by_sound` also accepts sound-alikes: right for the rarer content words a recognizer
+    mishears ("tablo"), too loose for the common words of phrase banks ("write" ~ "worried").
+    """
     if a == b:
         return 1.0
     ga, gb = _GROUP_OF.get(a), _GROUP_OF.get(b)
@@ -131,6 +135,8 @@ def similarity(a: str, b: str) -> float:
     common = len(_common_prefix(sa, sb))
     if common >= 6 and common >= 0.85 * max(len(sa), len(sb)):
         return 0.85
+    if not by_sound:
+        return 0.0
     # Sound-alikes: "rabid" for "rapid", "tablo" for "tableau".
     pa, pb = phonetic(a), phonetic(b)
     # The key is coarse ("worries" and "warehouse" share one): the spelling must agree too.
@@ -149,15 +155,15 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 def word_in(tokens: list[str], i: int, word: str) -> tuple[int, float]:
-    """Match `word` at tokens[i], also against two tokens run together ("where house")."""
+    """Match a phrase-bank `word` at tokens[i], also against two tokens run together."""
     best = (0, 0.0)
     if i < len(tokens):
-        s = similarity(word, tokens[i])
+        s = similarity(word, tokens[i], by_sound=False)
         if s:
             best = (1, s)
     if i + 1 < len(tokens) and len(word) >= 6 and not best[0]:
         joined = tokens[i] + tokens[i + 1]
-        s = similarity(word, joined)
+        s = similarity(word, joined, by_sound=False)
         if s and min(len(tokens[i]), len(tokens[i + 1])) >= 2:
             best = (2, s * 0.95)
     return best

@@ -53,3 +53,45 @@ class Transcript:
                 for w in self.words
             ],
         }
+
+
+def read(source: str, stdin_text: str | None = None) -> Transcript:
+    """A transcript from a file (plain text, or JSON as `trainer transcribe --json` writes) or '-' (stdin)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from trainer.errors import TranscriptError
+
+    if source == "-":
+        raw = stdin_text if stdin_text is not None else sys.stdin.read()
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        name = source
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise TranscriptError(f"{name}: no such file; give a text file or '-' for stdin") from None
+        except UnicodeDecodeError:
+            raise TranscriptError(f"{name}: not UTF-8 text; a transcript is a plain text or JSON file") from None
+        except OSError as exc:
+            raise TranscriptError(f"{name}: cannot be read ({exc.strerror})") from None
+    if raw.lstrip().startswith("{"):
+        try:
+            doc = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise TranscriptError(f"{name}: not valid JSON (line {exc.lineno}): {exc.msg}") from None
+        doc = doc.get("transcript", doc) if isinstance(doc, dict) else doc
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            raise TranscriptError(f'{name}: text: expected a JSON object with a "text" string')
+        try:
+            words = [Word(str(w["word"]), float(w["start"]), float(w["end"]), w.get("confidence")) for w in doc.get("words") or []]
+        except (KeyError, TypeError, ValueError):
+            raise TranscriptError(f'{name}: words: expected a list of {{"word", "start", "end"}} objects') from None
+        transcript = Transcript(doc["text"], words, doc.get("engine"), doc.get("duration"))
+    else:
+        transcript = Transcript(raw.strip())
+    if not transcript.text.strip():
+        raise TranscriptError(f"{name}: the transcript is empty; write what you said in the close")
+    return transcript

@@ -186,7 +186,7 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
         for i in range(len(words) - n + 1):
             if all(similarity(a, w) >= 0.9 for a, w in zip(alias, words[i : i + n])):
                 found.append(Mention(concept.label, i, i + n, 1.0))
-    found.sort(key=lambda m: -m.coverage)
+    found.sort(key=lambda m: (-m.coverage, m.end - m.start))
     kept: list[Mention] = []
     for m in found:
         if all(m.end <= k.start or m.start >= k.end for k in kept):

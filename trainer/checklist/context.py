@@ -50,5 +50,26 @@ class Context:
         times = self.transcript.times(a, b) if self.transcript.words else None
         return Evidence(self.transcript.text[a:b], a, b, *(times or (None, None)), note=note)
 
-    def hit_evidence(self, hit: Hit, note: str | None = None) -> Evidence:
-        return self.evidence(hit.start, hit.end, note)
+    def hit_evidence(self, hits: list[Hit]) -> list[Evidence]:
+        """Each hit with its clause around it, overlapping clauses merged into one piece."""
+        spans = sorted(self._clause(h) for h in hits)
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return [self.evidence(lo, hi) for lo, hi in merged]
+
+    def _clause(self, hit: Hit) -> tuple[int, int]:
+        """The matched words with their clause: the sentence when punctuated (at most 10 words
+        either side), else 4 words either side."""
+        reach = 10 if self.text.punctuated else 4
+        lo, hi = max(0, hit.start - reach), min(len(self.tokens), hit.end + reach)
+        if self.text.punctuated:
+            sent = self.sentence_of(hit.start)
+            while self.tokens[lo].sentence < sent:
+                lo += 1
+            while self.tokens[hi - 1].sentence > sent:
+                hi -= 1
+        return lo, hi

@@ -24,7 +24,7 @@ def _result(item_id: str, ctx: Context, hits: list[Hit]) -> ItemResult:
     if not hits:
         return ItemResult(item_id, False, 0.0)
     best = max(h.quality for h in hits)
-    return ItemResult(item_id, best >= PASS, best, [ctx.hit_evidence(h) for h in hits])
+    return ItemResult(item_id, best >= PASS, best, ctx.hit_evidence(hits))
 
 
 def _negated(ctx: Context, start: int) -> bool:

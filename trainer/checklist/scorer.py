@@ -5,7 +5,7 @@ from __future__ import annotations
 from trainer.checklist.advice import suggestion
 from trainer.checklist.context import Context
 from trainer.checklist.items import DETECTORS
-from trainer.checklist.result import Evidence, ItemResult, Score
+from trainer.checklist.result import ItemResult, Score
 from trainer.scenario import ITEM_IDS, Scenario
 from trainer.transcript import Transcript
 
@@ -34,7 +34,7 @@ def concise(ctx: Context, scenario: Scenario, extra_words: int = 0) -> ItemResul
     passed = used <= limit and extra_words == 0
     evidence = []
     if ctx.tokens:
-        evidence.append(Evidence(note, 0, len(ctx.transcript.text)))
+        evidence.append(ctx.evidence(0, len(ctx.tokens), note=note))
     return ItemResult("concise", passed, max(0.0, score), evidence)
 
 

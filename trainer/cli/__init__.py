@@ -1,0 +1,49 @@
+"""The command line: a thin layer over the core. Errors become one line and an exit code here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from trainer import __version__
+from trainer.errors import TrainerError
+
+err_console = Console(stderr=True, highlight=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trainer")
+def cli() -> None:
+    """Rehearse the close of a job interview out loud and get a scored report."""
+
+
+def _register() -> None:
+    from trainer.cli import scenarios, score
+
+    cli.add_command(score.score_command)
+    cli.add_command(scenarios.scenarios_group)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="trainer", standalone_mode=False)
+    except TrainerError as exc:
+        err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,77 @@
+"""The terminal report (rich) and the stable JSON document of a scored close."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from trainer.checklist.result import Evidence, Score
+from trainer.scenario import Scenario
+
+LABELS = {
+    "skills_restated": "Restated your best skills",
+    "requirements_matched": "Tied requirements to what you deliver",
+    "gaps_probed": "Probed for gaps and concerns",
+    "interest_reaffirmed": "Reaffirmed your interest",
+    "next_step_asked": "Asked about next steps and timing",
+    "follow_up_permission": "Asked permission to follow up",
+    "thanks_given": "Thanked the interviewer",
+    "concise": "Didn't linger",
+}
+
+
+def _evidence_line(e: Evidence, item_id: str) -> str:
+    if item_id == "concise":
+        return e.note or ""
+    when = f"[{e.start_s:5.1f}s] " if e.start_s is not None else ""
+    note = f"  ({e.note})" if e.note else ""
+    text = e.text if len(e.text) <= 90 else e.text[:87] + "..."
+    return f"{when}“{text}”{note}"
+
+
+def render(score: Score, scenario: Scenario, extra: dict[str, Any] | None = None) -> Group:
+    """A renderable report: items with evidence, suggestions for the misses, the total."""
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
+    table.add_column("", width=2)
+    table.add_column("Checklist item", ratio=2)
+    table.add_column("Score", justify="right", width=5)
+    table.add_column("Evidence / what to say next time", ratio=5)
+    for item in score.items:
+        mark = Text("✓", style="bold green") if item.passed else Text("✗", style="bold red")
+        body = Text()
+        if item.heard is not None and item.heard:
+            body.append("heard: " + "; ".join(item.heard) + "\n", style="cyan")
+        if item.passed or item.id == "concise":
+            for e in item.evidence[:4]:
+                body.append(_evidence_line(e, item.id) + "\n")
+        if item.suggestion:
+            body.append("→ " + item.suggestion, style="yellow")
+        table.add_row(mark, LABELS[item.id], f"{item.score:.2f}", body)
+    passed = sum(i.passed for i in score.items)
+    colour = "green" if score.total >= 80 else "yellow" if score.total >= 50 else "red"
+    header = Text.assemble(
+        (scenario.title, "bold"),
+        "\n",
+        (f"Total {score.total}/100", f"bold {colour}"),
+        f"  ·  {passed} of {len(score.items)} items",
+    )
+    parts: list[Any] = [Panel(header, title="Your close", expand=True), table]
+    if extra:
+        parts.extend(extra.get("renderables", []))
+    return Group(*parts)
+
+
+def print_report(console: Console, score: Score, scenario: Scenario, extra: dict[str, Any] | None = None) -> None:
+    console.print(render(score, scenario, extra))
+
+
+def to_json(score: Score, **more: Any) -> str:
+    """`{"scenario", "items", "total", ...more}`: the stable document other tools read."""
+    doc = score.to_dict()
+    doc.update({k: v for k, v in more.items() if v is not None})
+    return json.dumps(doc, ensure_ascii=False)
