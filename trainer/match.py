@@ -49,6 +49,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "email emails mail",
         "call phone ring",
         "worry worried worries worrying concern concerns concerned",
+        "respond responds responded responding response responses",
     )
 )
 _GROUP_OF: dict[str, int] = {w: i for i, g in enumerate(SYNONYM_GROUPS) for w in g}
@@ -129,12 +130,9 @@ def similarity(a: str, b: str, by_sound: bool = True) -> float:
     if min(len(a), len(b)) < 4:
         return 0.0
     # Nearly the same spelling: recognizer slips like "meditation" for "medication".
-    ratio = fuzz.ratio(sa, sb)
+    ratio = max(fuzz.ratio(sa, sb), fuzz.ratio(a, b))
     if ratio >= 88:
         return ratio / 100
-    common = len(_common_prefix(sa, sb))
-    if common >= 6 and common >= 0.85 * max(len(sa), len(sb)):
-        return 0.85
     if not by_sound:
         return 0.0
     # Sound-alikes: "rabid" for "rapid", "tablo" for "tableau".
@@ -143,15 +141,6 @@ def similarity(a: str, b: str, by_sound: bool = True) -> float:
     if pa == pb and (len(pa) >= 3 or min(len(a), len(b)) >= 5) and fuzz.ratio(a, b) >= 60:
         return 0.8
     return 0.0
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return a[:n]
 
 
 def word_in(tokens: list[str], i: int, word: str) -> tuple[int, float]:

@@ -106,6 +106,8 @@ def _split_word(raw: str) -> list[str]:
     if low in _VARIANTS:
         return list(_VARIANTS[low])
     parts = [p for p in low.split("-") if p]
+    if any(len(p) == 1 for p in parts):  # "e-mail", "x-ray": one word with a hyphen in it
+        parts = ["".join(parts)]
     return [w for p in parts for w in _VARIANTS.get(p, (p,))]
 
 

@@ -96,6 +96,8 @@ CONCERNS = [
     "weakness|weaknesses|weak_spot|weak_spots|=lacking|=missing|=holes|=hole|=shortcomings",
     "=not_enough|=not_strong_enough|=not_qualified|=insufficient|=underqualified",
     "see|spot|notice any|anything .. in|about|with my|me",
+    # The shape of the probe even when its key word is misheard ("any other concerts you have about my background").
+    "any|anything .. you .. about|regarding my|me",
     "=problem|=issue|=obstacle",
     "anything|something .. i .. can|could|should .. address|clarify|clear_up|explain|speak_to|expand_on",
     "questions|question .. about|regarding|on my|me",

@@ -32,7 +32,9 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="trainer", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="trainer", standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns an Exit's code when not standalone
+            sys.exit(code)
     except TrainerError as exc:
         err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
         sys.exit(exc.exit_code)
