@@ -1,0 +1,47 @@
+"""The one recognizer interface every engine implements."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.audio import Audio
+from trainer.transcript import Transcript
+
+log = logging.getLogger("trainer.engines")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    model: Path | None = None  # a model folder; None: the engine's default or installed model
+    hints: tuple[str, ...] = field(default_factory=tuple)  # words the speaker is likely to say
+
+
+class Stream(ABC):
+    """One utterance being recognized as audio arrives."""
+
+    @abstractmethod
+    def accept(self, pcm: bytes) -> str:
+        """Feed 16 kHz mono 16-bit PCM; returns the partial text so far."""
+
+    @abstractmethod
+    def finish(self) -> Transcript:
+        """Flush and return the final transcript with word timings (seconds from the stream start)."""
+
+
+class Engine(ABC):
+    name: str = ""
+
+    @abstractmethod
+    def stream(self) -> Stream:
+        """A new streaming session."""
+
+    def transcribe(self, audio: Audio, chunk_seconds: float = 0.2) -> Transcript:
+        s = self.stream()
+        for chunk in audio.chunks(chunk_seconds):
+            s.accept(chunk)
+        result = s.finish()
+        result.duration = audio.duration
+        return result

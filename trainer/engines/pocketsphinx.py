@@ -1,0 +1,73 @@
+"""pocketsphinx: the embedded engine. Its wheel ships an English model, so it works with no download."""
+
+from __future__ import annotations
+
+import re
+
+from trainer.engines.base import Engine, EngineOptions, Stream
+from trainer.errors import EngineError
+from trainer.transcript import Transcript, Word
+
+FRAMES_PER_SECOND = 100
+_NOT_WORDS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+\+.*\+\+)$")
+
+
+def unavailable(options: EngineOptions) -> str | None:
+    try:
+        import pocketsphinx  # noqa: F401
+    except ImportError as exc:
+        return f"pocketsphinx is not installed ({exc}); run `pip install pocketsphinx`"
+    if options.model and not options.model.is_dir():
+        return f"{options.model}: no such model folder"
+    return None
+
+
+class PocketsphinxStream(Stream):
+    def __init__(self, decoder) -> None:  # type: ignore[no-untyped-def]
+        self._decoder = decoder
+        decoder.start_utt()
+
+    def accept(self, pcm: bytes) -> str:
+        self._decoder.process_raw(pcm, False, False)
+        hyp = self._decoder.hyp()
+        return hyp.hypstr if hyp else ""
+
+    def finish(self) -> Transcript:
+        d = self._decoder
+        d.end_utt()
+        words = []
+        for seg in d.seg():
+            if _NOT_WORDS.match(seg.word):
+                continue
+            text = re.sub(r"\(\d+\)$", "", seg.word)  # alternate pronunciations: "that(2)"
+            words.append(
+                Word(
+                    text,
+                    seg.start_frame / FRAMES_PER_SECOND,
+                    (seg.end_frame + 1) / FRAMES_PER_SECOND,
+                    round(float(seg.prob), 3),
+                )
+            )
+        return Transcript.from_words(words, engine="pocketsphinx")
+
+
+class PocketsphinxEngine(Engine):
+    name = "pocketsphinx"
+
+    def __init__(self, options: EngineOptions) -> None:
+        from pocketsphinx import Decoder
+
+        config = {"loglevel": "FATAL"}
+        if options.model:
+            config["hmm"] = str(options.model)
+        try:
+            self._decoder = Decoder(**config)
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"pocketsphinx could not load its model ({exc}); reinstall with `pip install --force-reinstall pocketsphinx`") from None
+
+    def stream(self) -> Stream:
+        return PocketsphinxStream(self._decoder)
+
+
+def create(options: EngineOptions) -> Engine:
+    return PocketsphinxEngine(options)
