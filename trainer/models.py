@@ -119,17 +119,27 @@ def _safe_extract(archive: zipfile.ZipFile, target: Path) -> None:
     archive.extractall(target)
 
 
-def download_vosk(name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = None) -> Path:
-    """Download, verify and install a vosk model by name; returns its folder."""
-    root = paths.models_dir()
-    final = root / name
-    if final.is_dir() and vosk_layout_problem(final) is None:
-        return final
+def installed_path(name: str) -> Path | None:
+    final = paths.models_dir() / name
+    return final if final.is_dir() and vosk_layout_problem(final) is None else None
+
+
+def vosk_entry(name: str) -> dict[str, object]:
+    """The model list's entry for `name` (fetched from the server)."""
     entries = {str(m["name"]): m for m in remote_vosk_models()}
     if name not in entries:
         english = sorted(n for n, m in entries.items() if str(m.get("lang", "")).startswith("en"))
         raise ModelError(f"{name}: no such vosk model in the list; English ones: {', '.join(english) or 'none'}")
-    entry = entries[name]
+    return entries[name]
+
+
+def download_vosk(name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = None, entry: dict[str, object] | None = None) -> Path:
+    """Download, verify and install a vosk model by name; returns its folder."""
+    root = paths.models_dir()
+    final = root / name
+    if installed_path(name):
+        return final
+    entry = entry or vosk_entry(name)
     url = str(entry.get("url") or f"{vosk_base_url()}/{name}.zip")
     expected_size = int(entry["size"]) if str(entry.get("size", "")).isdigit() else None
     expected_md5 = str(entry["md5"]) if entry.get("md5") else None

@@ -44,3 +44,7 @@ def models_dir() -> Path:
 
 def database_path() -> Path:
     return user_dir() / "runs.sqlite3"
+
+
+def recordings_dir() -> Path:
+    return user_dir() / "recordings"

@@ -11,7 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.checklist.result import Evidence, Score
+from trainer.metrics import Metrics
 from trainer.scenario import Scenario
+from trainer.transcript import Transcript
 
 LABELS = {
     "skills_restated": "Restated your best skills",
@@ -75,3 +77,30 @@ def to_json(score: Score, **more: Any) -> str:
     doc = score.to_dict()
     doc.update({k: v for k, v in more.items() if v is not None})
     return json.dumps(doc, ensure_ascii=False)
+
+
+def render_delivery(metrics: Metrics, engine: str | None) -> Panel:
+    """Pace, fillers and pauses, from word timings."""
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="bold")
+    rows.add_column()
+    if engine:
+        rows.add_row("Heard by", engine)
+    if metrics.duration_s is not None:
+        rows.add_row("Speaking time", f"{metrics.duration_s:.1f} s, {metrics.words} words")
+    if metrics.words_per_minute is not None:
+        pace = metrics.words_per_minute
+        hint = " (slow down a little)" if pace > 180 else " (a little slow)" if pace < 110 else ""
+        rows.add_row("Pace", f"{pace:.0f} words a minute{hint}")
+    fillers = ", ".join(sorted({f.text for f in metrics.fillers})) or "none"
+    per_min = f" ({metrics.fillers_per_minute:.1f} a minute)" if metrics.fillers_per_minute is not None else ""
+    rows.add_row("Fillers", f"{len(metrics.fillers)}{per_min}: {fillers}" if metrics.fillers else "none")
+    if metrics.longest_pause_s is not None:
+        rows.add_row("Pauses over 2 s", f"{len(metrics.pauses)} (longest {metrics.longest_pause_s:.1f} s)")
+    if metrics.time_to_first_word_s is not None:
+        rows.add_row("Time to first word", f"{metrics.time_to_first_word_s:.1f} s")
+    return Panel(rows, title="Delivery", expand=True)
+
+
+def render_transcript(transcript: Transcript) -> Panel:
+    return Panel(Text(transcript.text or "(nothing was heard)"), title="What the recognizer heard", expand=True)

@@ -21,10 +21,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from trainer.cli import scenarios, score
+    from trainer.cli import models, scenarios, score, speech
 
     cli.add_command(score.score_command)
     cli.add_command(scenarios.scenarios_group)
+    cli.add_command(speech.transcribe_command)
+    cli.add_command(speech.devices_command)
+    cli.add_command(models.models_group)
 
 
 _register()

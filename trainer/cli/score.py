@@ -1,28 +1,95 @@
-"""`trainer score`: score a close from a transcript (or, with --audio, from a recording)."""
+"""`trainer score`: score a close from a transcript, a recording, or the microphone."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from rich.console import Console
 
+from trainer import audio as audio_io
 from trainer import scenario as scenarios
 from trainer import transcript as transcripts
 from trainer.checklist.scorer import score
-from trainer.report import print_report, to_json
+from trainer.cli.common import (
+    PartialDisplay,
+    announce,
+    engine_options,
+    engine_request,
+    enter_stops_turn,
+    err,
+    listen_options,
+    listen_settings,
+)
+from trainer.metrics import measure
+from trainer.recognize import keep_recording, open_recognizer
+from trainer.report import print_report, render_delivery, render_transcript, to_json
+from trainer.transcript import Transcript
+
+
+def _from_mic(engine: str, model: Path | None, device: str | None, silence: float, max_seconds: float) -> Transcript:
+    from trainer.listen import listen, mic_blocks
+    from trainer.mic import Microphone
+
+    # Open the microphone before loading the model, so nothing said meanwhile is lost.
+    with Microphone(device) as mic:
+        err.print("Speak your close now. Press Enter (or pause) to finish; Ctrl-C keeps what you said.", style="bold")
+        rec = open_recognizer(engine_request(engine, model))
+        announce(rec)
+        stop = enter_stops_turn()
+        with PartialDisplay() as display:
+            turn = listen(mic_blocks(mic, stop), rec.engine.stream(), listen_settings(silence, max_seconds), display.update, stop)
+    path = keep_recording(turn.audio, "close")
+    err.print(f"Turn ended by {turn.ended_by}; recording kept at {path}", style="dim")
+    turn.transcript.engine = rec.choice.name
+    return turn.transcript
+
+
+def _from_file(path: Path, engine: str, model: Path | None) -> Transcript:
+    sound = audio_io.load(path)
+    rec = open_recognizer(engine_request(engine, model))
+    announce(rec)
+    with err.status(f"Recognizing {path.name} ({sound.duration:.0f} s)…"):
+        return rec.engine.transcribe(sound)
 
 
 @click.command("score")
 @click.option("--scenario", "-s", "scenario_name", required=True, help="Scenario name or path to a .toml file.")
 @click.option("--transcript", "-t", "transcript_file", help="Transcript file (text or JSON); '-' reads stdin.")
+@click.option("--audio", "-a", "audio_file", type=click.Path(path_type=Path), help="A WAV recording of your close.")
+@click.option("--mic", is_flag=True, help="Speak your close into the microphone now.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-def score_command(scenario_name: str, transcript_file: str | None, as_json: bool) -> None:
+@engine_options
+@listen_options
+def score_command(
+    scenario_name: str,
+    transcript_file: str | None,
+    audio_file: Path | None,
+    mic: bool,
+    as_json: bool,
+    engine: str,
+    model: Path | None,
+    device: str | None,
+    silence: float,
+    max_seconds: float,
+) -> None:
     """Score a close against a scenario's checklist."""
+    sources = [s for s in (transcript_file, audio_file, mic or None) if s]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one of --transcript FILE, --audio FILE.wav or --mic")
     sc = scenarios.load(scenario_name)
-    if transcript_file is None:
-        raise click.UsageError("give --transcript FILE (or '-' for stdin)")
-    tr = transcripts.read(transcript_file)
-    result = score(sc, tr)
-    if as_json:
-        click.echo(to_json(result))
+    spoken = transcript_file is None
+    if transcript_file is not None:
+        tr = transcripts.read(transcript_file)
+    elif audio_file is not None:
+        tr = _from_file(audio_file, engine, model)
     else:
-        print_report(Console(), result, sc)
+        tr = _from_mic(engine, model, device, silence, max_seconds)
+    result = score(sc, tr)
+    metrics = measure(tr) if spoken else None
+    if as_json:
+        extra = {"transcript": tr.to_dict(), "metrics": metrics.to_dict(), "engine": tr.engine} if metrics else {}
+        click.echo(to_json(result, **extra))
+        return
+    renderables = [render_transcript(tr), render_delivery(metrics, tr.engine)] if metrics else []
+    print_report(Console(), result, sc, {"renderables": renderables})

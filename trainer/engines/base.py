@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.audio import Audio
+from trainer.audio import Audio, dither
 from trainer.transcript import Transcript
 
 log = logging.getLogger("trainer.engines")
@@ -41,7 +41,7 @@ class Engine(ABC):
     def transcribe(self, audio: Audio, chunk_seconds: float = 0.2) -> Transcript:
         s = self.stream()
         for chunk in audio.chunks(chunk_seconds):
-            s.accept(chunk)
+            s.accept(dither(chunk))
         result = s.finish()
         result.duration = audio.duration
         return result

@@ -23,11 +23,15 @@ def unavailable(options: EngineOptions) -> str | None:
 
 
 class PocketsphinxStream(Stream):
-    def __init__(self, decoder) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, decoder, first: bool) -> None:  # type: ignore[no-untyped-def]
         self._decoder = decoder
+        self._first = first
+        self._audio: list[bytes] = []
         decoder.start_utt()
 
     def accept(self, pcm: bytes) -> str:
+        if self._first:
+            self._audio.append(pcm)
         self._decoder.process_raw(pcm, False, False)
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp else ""
@@ -35,6 +39,13 @@ class PocketsphinxStream(Stream):
     def finish(self) -> Transcript:
         d = self._decoder
         d.end_utt()
+        if self._first:
+            # A fresh decoder starts from a generic cepstral mean and mishears the first words
+            # ("thanks again" as "fakes again"). Once one utterance has adapted it, decode the
+            # first one again: measured to fix the opening words at the cost of one extra pass.
+            d.start_utt()
+            d.process_raw(b"".join(self._audio), False, True)
+            d.end_utt()
         words = []
         for seg in d.seg():
             if _NOT_WORDS.match(seg.word):
@@ -60,13 +71,16 @@ class PocketsphinxEngine(Engine):
         config = {"loglevel": "FATAL"}
         if options.model:
             config["hmm"] = str(options.model)
+        self._used = False
         try:
             self._decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"pocketsphinx could not load its model ({exc}); reinstall with `pip install --force-reinstall pocketsphinx`") from None
 
     def stream(self) -> Stream:
-        return PocketsphinxStream(self._decoder)
+        first = not self._used
+        self._used = True
+        return PocketsphinxStream(self._decoder, first)
 
 
 def create(options: EngineOptions) -> Engine:

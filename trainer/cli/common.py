@@ -1,0 +1,93 @@
+"""Options shared by the commands that listen, and the live partial-transcript display."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from trainer.engines import names as engine_names
+from trainer.listen import ListenOptions
+from trainer.recognize import EngineRequest, Recognizer
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False)
+
+
+def engine_options(f: F) -> F:
+    f = click.option(
+        "--model", type=click.Path(path_type=Path), help="Use this model folder (any vosk model for --engine vosk)."
+    )(f)
+    f = click.option(
+        "--engine",
+        type=click.Choice(engine_names()),
+        default="auto",
+        show_default=True,
+        help="Recognizer. auto: vosk when a vosk model is installed, else pocketsphinx.",
+    )(f)
+    return f
+
+
+def listen_options(f: F) -> F:
+    f = click.option("--device", help="Input device index or name (see `trainer devices`).")(f)
+    f = click.option("--silence", type=click.FloatRange(0.5, 10), default=2.0, show_default=True, help="Seconds of quiet that end your turn.")(f)
+    f = click.option("--max-seconds", type=click.FloatRange(5, 900), default=120.0, show_default=True, help="Hard limit for one turn.")(f)
+    return f
+
+
+def engine_request(engine: str, model: Path | None) -> EngineRequest:
+    return EngineRequest(engine, model)
+
+
+def listen_settings(silence: float, max_seconds: float) -> ListenOptions:
+    return ListenOptions(silence_s=silence, max_s=max_seconds)
+
+
+def announce(rec: Recognizer) -> None:
+    err.print(Text.assemble(("Recognizer: ", "dim"), (rec.choice.name, "bold"), (f" — {rec.choice.reason}", "dim")))
+
+
+class PartialDisplay:
+    """The live partial transcript, on stderr, refreshed as words arrive."""
+
+    def __init__(self, title: str = "Listening") -> None:
+        self._text = Text("…", style="dim")
+        self._title = title
+        self._live = Live(self._render(), console=err, refresh_per_second=8, transient=False)
+
+    def _render(self) -> Text:
+        return Text.assemble((f"{self._title}: ", "bold cyan"), self._text)
+
+    def update(self, text: str) -> None:
+        self._text = Text(text[-300:])
+        self._live.update(self._render())
+
+    def __enter__(self) -> PartialDisplay:
+        self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._live.__exit__(None, None, None)
+
+
+def enter_stops_turn() -> threading.Event:
+    """An event set when the user presses Enter (only when stdin is a terminal)."""
+    import sys
+
+    stop = threading.Event()
+    if sys.stdin is not None and sys.stdin.isatty():
+
+        def wait() -> None:
+            try:
+                sys.stdin.readline()
+            finally:
+                stop.set()
+
+        threading.Thread(target=wait, daemon=True).start()
+    return stop

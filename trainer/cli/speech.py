@@ -1,0 +1,46 @@
+"""`trainer transcribe` and `trainer devices`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from trainer import audio as audio_io
+from trainer.cli.common import announce, engine_options, engine_request, err
+from trainer.metrics import measure
+from trainer.recognize import open_recognizer
+
+
+@click.command("transcribe")
+@click.argument("wav", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Words with timings and delivery metrics, as JSON.")
+@engine_options
+def transcribe_command(wav: Path, as_json: bool, engine: str, model: Path | None) -> None:
+    """Transcribe a WAV recording (text to stdout)."""
+    sound = audio_io.load(wav)
+    rec = open_recognizer(engine_request(engine, model))
+    announce(rec)
+    tr = rec.engine.transcribe(sound)
+    if as_json:
+        click.echo(json.dumps({**tr.to_dict(), "metrics": measure(tr).to_dict()}))
+    else:
+        click.echo(tr.text)
+
+
+@click.command("devices")
+def devices_command() -> None:
+    """List microphones (input devices)."""
+    from trainer.mic import devices
+
+    found = devices()
+    if not found:
+        err.print("No input device found. Plug in a microphone, or practise with --input FILE.wav or --text.")
+        raise click.exceptions.Exit(1)
+    table = Table("index", "name", "channels", "rate", "default")
+    for d in found:
+        table.add_row(str(d.index), d.name, str(d.channels), f"{d.default_rate:.0f}", "*" if d.is_default else "")
+    Console().print(table)

@@ -1,0 +1,138 @@
+"""Listen to one turn: stream audio into a recognizer and decide when the speaker is done.
+
+A turn ends after `silence_s` of quiet following speech, at `max_s`, when `stop` is set (the
+user pressed Enter), or on Ctrl-C, which keeps everything heard so far. The energy detector
+adapts to the room: speech is anything well above the quietest level heard so far.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trainer.audio import RATE, WIDTH, Audio, dither
+from trainer.engines.base import Stream
+from trainer.transcript import Transcript
+
+SPEECH_ABOVE_FLOOR_DB = 12.0
+MIN_SPEECH_DBFS = -48.0
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    silence_s: float = 2.0  # quiet after speech that ends the turn
+    max_s: float = 120.0  # hard limit for one turn
+    no_speech_s: float = 20.0  # give up when nothing is said at all
+    realtime: bool = True  # a live source paces itself; a file fed as if live does not
+
+
+@dataclass
+class Turn:
+    audio: Audio
+    transcript: Transcript
+    ended_by: str  # "silence", "time limit", "enter", "interrupt", "no speech", "end of input"
+    speech_started_s: float | None = None
+    latency_s: float | None = None  # end of audio to final transcript
+    partials: list[str] = field(default_factory=list)
+
+
+def level_dbfs(pcm: bytes) -> float:
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    if len(x) == 0:
+        return -120.0
+    rms = float(np.sqrt(np.mean(x * x))) / 32768.0
+    return 20 * np.log10(max(rms, 1e-6))
+
+
+class SpeechDetector:
+    """Speech is a block well above the room's noise floor: the 10th percentile of the levels of
+    the last 10 seconds (speech has gaps between words, so that percentile is the room)."""
+
+    def __init__(self) -> None:
+        self.levels: deque[float] = deque(maxlen=100)
+        self.heard = False
+        self.quiet_s = 0.0
+
+    @property
+    def floor(self) -> float:
+        return float(np.percentile(self.levels, 10)) if self.levels else MIN_SPEECH_DBFS
+
+    def update(self, pcm: bytes) -> bool:
+        """Feed a block; True if it holds speech."""
+        level = level_dbfs(pcm)
+        self.levels.append(level)
+        speech = level > max(self.floor + SPEECH_ABOVE_FLOOR_DB, MIN_SPEECH_DBFS)
+        seconds = len(pcm) / (RATE * WIDTH)
+        if speech:
+            self.heard, self.quiet_s = True, 0.0
+        else:
+            self.quiet_s += seconds
+        return speech
+
+
+def listen(
+    blocks: Iterator[bytes | None],
+    stream: Stream,
+    options: ListenOptions,
+    on_partial: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Turn:
+    """Consume `blocks` (None means no audio yet) until the turn ends; recognize as it goes."""
+    got: list[bytes] = []
+    detector = SpeechDetector()
+    elapsed = 0.0
+    started: float | None = None
+    partial, partials = "", []
+    ended_by = "end of input"
+    try:
+        for block in blocks:
+            if stop is not None and stop.is_set():
+                ended_by = "enter"
+                break
+            if block is None:
+                continue
+            got.append(block)
+            elapsed += len(block) / (RATE * WIDTH)
+            if detector.update(block) and started is None:
+                started = elapsed
+            text = stream.accept(dither(block))
+            if text != partial:
+                partial = text
+                partials.append(text)
+                if on_partial:
+                    on_partial(text)
+            if detector.heard and detector.quiet_s >= options.silence_s:
+                ended_by = "silence"
+                break
+            if elapsed >= options.max_s:
+                ended_by = "time limit"
+                break
+            if not detector.heard and elapsed >= options.no_speech_s:
+                ended_by = "no speech"
+                break
+    except KeyboardInterrupt:
+        ended_by = "interrupt"
+    t0 = time.monotonic()
+    transcript = stream.finish()
+    latency = time.monotonic() - t0
+    audio = Audio(b"".join(got))
+    transcript.duration = audio.duration
+    return Turn(audio, transcript, ended_by, started, round(latency, 3), partials)
+
+
+def file_blocks(audio: Audio, seconds: float = 0.1, trailing_silence_s: float = 0.0) -> Iterator[bytes | None]:
+    """A recording fed block by block as if it came from the microphone."""
+    yield from audio.chunks(seconds)
+    quiet = bytes(int(RATE * seconds) * WIDTH)
+    for _ in range(int(trailing_silence_s / seconds)):
+        yield quiet
+
+
+def mic_blocks(mic, stop: threading.Event | None = None) -> Iterator[bytes | None]:  # type: ignore[no-untyped-def]
+    while stop is None or not stop.is_set():
+        yield mic.read(timeout=0.2)

@@ -1,0 +1,128 @@
+"""The microphone, through sounddevice (PortAudio): 16 kHz mono int16, or the device's rate resampled."""
+
+from __future__ import annotations
+
+import logging
+import queue
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from trainer.audio import RATE, resample
+from trainer.errors import DeviceError
+
+log = logging.getLogger("trainer.mic")
+BLOCK_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    channels: int
+    default_rate: float
+    is_default: bool
+
+
+def _sounddevice():  # type: ignore[no-untyped-def]
+    try:
+        import sounddevice
+    except OSError as exc:  # the PortAudio library itself is missing
+        raise DeviceError(
+            f"PortAudio is not installed ({exc}); on Debian/Ubuntu run `sudo apt-get install libportaudio2`"
+        ) from None
+    return sounddevice
+
+
+def devices() -> list[InputDevice]:
+    sd = _sounddevice()
+    try:
+        found = sd.query_devices()
+        default_in = sd.default.device[0]
+    except sd.PortAudioError as exc:
+        raise DeviceError(f"cannot list audio devices ({exc})") from None
+    return [
+        InputDevice(i, d["name"], d["max_input_channels"], d["default_samplerate"], i == default_in)
+        for i, d in enumerate(found)
+        if d["max_input_channels"] > 0
+    ]
+
+
+def _pick(device: str | int | None) -> int | None:
+    if device is None:
+        return None
+    inputs = devices()
+    if isinstance(device, int) or str(device).isdigit():
+        index = int(device)
+        if any(d.index == index for d in inputs):
+            return index
+    else:
+        for d in inputs:
+            if str(device).lower() in d.name.lower():
+                return d.index
+    names = ", ".join(f"{d.index}: {d.name}" for d in inputs) or "none"
+    raise DeviceError(f"--device {device}: no such input device; run `trainer devices` (inputs: {names})")
+
+
+class Microphone:
+    """Capture blocks of 16 kHz mono 16-bit PCM into a queue, from the moment it opens."""
+
+    def __init__(self, device: str | int | None = None) -> None:
+        self._device = _pick(device)
+        self.blocks: queue.Queue[bytes] = queue.Queue()
+        self._stream: Any = None
+        self._rate = RATE
+
+    def _callback(self, indata: Any, frames: int, time: Any, status: Any) -> None:
+        # Runs on PortAudio's thread: only hand the bytes over.
+        self.blocks.put(bytes(indata))
+
+    def open(self) -> Microphone:
+        sd = _sounddevice()
+        if not devices():
+            raise DeviceError("no input device found; plug in a microphone, or use --input FILE.wav / --text")
+        for rate in (RATE, None):
+            try:
+                if rate is None:
+                    info = sd.query_devices(self._device, kind="input")
+                    rate = int(info["default_samplerate"])
+                self._rate = rate
+                self._stream = sd.RawInputStream(
+                    samplerate=rate,
+                    blocksize=int(rate * BLOCK_SECONDS),
+                    dtype="int16",
+                    channels=1,
+                    device=self._device,
+                    callback=self._callback,
+                )
+                self._stream.start()
+                log.info("microphone open at %d Hz", rate)
+                return self
+            except sd.PortAudioError as exc:
+                last = exc
+        raise DeviceError(f"cannot open the microphone ({last}); check `trainer devices` and pick one with --device")
+
+    def read(self, timeout: float = 0.5) -> bytes | None:
+        """The next block as 16 kHz PCM, or None if none arrived in `timeout` seconds."""
+        try:
+            block = self.blocks.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if self._rate == RATE:
+            return block
+        x = np.frombuffer(block, dtype="<i2").astype(np.float64)
+        return np.clip(resample(x, self._rate, RATE), -32768, 32767).astype("<i2").tobytes()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.stop()
+            self._stream.close()
+            self._stream = None
+
+    def __enter__(self) -> Microphone:
+        return self.open()
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
