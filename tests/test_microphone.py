@@ -1,0 +1,70 @@
+"""The microphone path for real: a private PulseAudio server with a null sink stands in for a
+microphone; a WAV played into the sink is recorded through sounddevice by `trainer score --mic`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.speech import natural, play_into_microphone, pulse_microphone
+
+
+@pytest.fixture(scope="module")
+def mic_env():  # type: ignore[no-untyped-def]
+    with pulse_microphone() as env:
+        yield env
+
+
+def start_trainer(env: dict[str, str], home: Path, *args: str) -> subprocess.Popen[str]:
+    full = dict(env, TRAINER_HOME=str(home), TRAINER_MODELS=str(home / "models"), COLUMNS="120")
+    return subprocess.Popen(
+        [sys.executable, "-m", "trainer", *args], env=full, cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_devices_lists_the_virtual_microphone(mic_env, trainer_home: Path) -> None:  # type: ignore[no-untyped-def]
+    proc = start_trainer(mic_env, trainer_home, "devices")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "default" in out or "pulse" in out
+
+
+def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wav = natural("Thanks again for your time today. What is the next step in the process?", tail=0.2).save(tmp_path / "say.wav")
+    proc = start_trainer(mic_env, trainer_home, "score", "--mic", "-s", "ux-designer", "--json", "--silence", "1.5", "--max-seconds", "40")
+    time.sleep(3)  # the microphone opens and the model loads
+    play_into_microphone(mic_env, wav)
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 0, err
+    doc = json.loads(out)
+    items = {i["id"]: i for i in doc["items"]}
+    assert items["next_step_asked"]["passed"], doc["transcript"]["text"]
+    assert items["next_step_asked"]["evidence"][0]["start_s"] > 2.0  # timed from when listening began
+    assert "Turn ended by silence" in err
+    recordings = list((trainer_home / "recordings").glob("*.wav"))
+    assert len(recordings) == 1 and recordings[0].stat().st_size > 16000 * 2 * 4
+
+
+def test_silent_user_hits_the_time_limit_and_still_gets_a_report(mic_env, trainer_home: Path) -> None:  # type: ignore[no-untyped-def]
+    proc = start_trainer(mic_env, trainer_home, "score", "--mic", "-s", "ux-designer", "--json", "--max-seconds", "6")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    doc = json.loads(out)
+    assert doc["total"] == 0 and doc["transcript"]["text"] == ""
+    assert "Turn ended by time limit" in err
+
+
+def test_no_microphone_is_a_clear_error(trainer_home: Path) -> None:
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(trainer_home / "no-pulse"), PULSE_SERVER="unix:/nonexistent")
+    proc = start_trainer(env, trainer_home, "score", "--mic", "-s", "ux-designer")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "error:" in err and "Traceback" not in err
