@@ -57,6 +57,29 @@ def find_fillers(words: list[str]) -> list[int]:
     return out
 
 
+def measure_turns(turns: list[tuple[float, Transcript]]) -> Metrics:
+    """Metrics of a session's turns: speaking time and pauses within turns only (the
+    interviewer's lines between them are not the candidate's pauses); times on the session clock."""
+    parts = [(at, measure(t), t) for at, t in turns]
+    timed = [(at, m, t) for at, m, t in parts if m.duration_s is not None]
+    fillers = [Filler(f.text, None if f.at is None else f.at + at) for at, m, _ in parts for f in m.fillers]
+    words = sum(m.words for _, m, _ in parts)
+    if not timed:
+        return Metrics(words=words, duration_s=None, words_per_minute=None, fillers=fillers)
+    duration = sum(m.duration_s or 0.0 for _, m, _ in timed)
+    timed_words = sum(m.words for _, m, _ in timed)
+    return Metrics(
+        words=words,
+        duration_s=round(duration, 2),
+        words_per_minute=round(timed_words / duration * 60, 1) if duration else None,
+        fillers=fillers,
+        fillers_per_minute=round(len(fillers) / duration * 60, 2) if duration else None,
+        pauses=[(round(s + at, 2), g) for at, m, _ in timed for s, g in m.pauses],
+        longest_pause_s=max((m.longest_pause_s or 0.0) for _, m, _ in timed),
+        time_to_first_word_s=timed[0][1].time_to_first_word_s,
+    )
+
+
 def measure(transcript: Transcript) -> Metrics:
     if transcript.words:
         words = [w.text.lower() for w in transcript.words]

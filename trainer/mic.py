@@ -115,6 +115,14 @@ class Microphone:
         x = np.frombuffer(block, dtype="<i2").astype(np.float64)
         return np.clip(resample(x, self._rate, RATE), -32768, 32767).astype("<i2").tobytes()
 
+    def drain(self) -> None:
+        """Drop what was captured so far (the interviewer's own voice, through the speakers)."""
+        while True:
+            try:
+                self.blocks.get_nowait()
+            except queue.Empty:
+                return
+
     def close(self) -> None:
         if self._stream is not None:
             self._stream.stop()

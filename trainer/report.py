@@ -13,6 +13,7 @@ from rich.text import Text
 from trainer.checklist.result import Evidence, Score
 from trainer.metrics import Metrics
 from trainer.scenario import Scenario
+from trainer.session import Event
 from trainer.transcript import Transcript
 
 LABELS = {
@@ -24,6 +25,7 @@ LABELS = {
     "follow_up_permission": "Asked permission to follow up",
     "thanks_given": "Thanked the interviewer",
     "concise": "Didn't linger",
+    "objection_handled": "Overcame the objection",
 }
 
 
@@ -104,3 +106,18 @@ def render_delivery(metrics: Metrics, engine: str | None) -> Panel:
 
 def render_transcript(transcript: Transcript) -> Panel:
     return Panel(Text(transcript.text or "(nothing was heard)"), title="What the recognizer heard", expand=True)
+
+
+def render_conversation(events: list[Event]) -> Panel:
+    """The mock close as it happened, with times on the session clock."""
+    lines = Text()
+    timed = any(e.at for e in events)
+    for e in events:
+        who = "Interviewer" if e.speaker == "interviewer" else "You"
+        style = "bold magenta" if e.speaker == "interviewer" else "bold cyan"
+        note = "  (after the goodbye)" if e.kind == "after_goodbye" else ""
+        if timed:
+            lines.append(f"[{e.at:5.1f}s] ", style="dim")
+        lines.append(f"{who}: ", style=style)
+        lines.append((e.text or "(silence)") + note + "\n")
+    return Panel(lines, title="The close", expand=True)

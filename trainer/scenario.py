@@ -73,6 +73,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "follow_up_permission": 10,
     "thanks_given": 10,
     "concise": 10,
+    "objection_handled": 10,  # practice sessions only: the answer to the interviewer's objection
 }
 
 

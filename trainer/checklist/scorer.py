@@ -16,12 +16,13 @@ def _spoken_seconds(transcript: Transcript) -> float | None:
     return transcript.words[-1].end - transcript.words[0].start
 
 
-def concise(ctx: Context, scenario: Scenario, extra_words: int = 0) -> ItemResult:
+def concise(ctx: Context, scenario: Scenario, extra_words: int = 0, seconds: float | None = None) -> ItemResult:
     """Didn't linger: seconds of speech against `max_seconds` when timed, else words against `max_words`.
 
-    `extra_words` are words spoken after the interviewer said goodbye (practice sessions).
+    `extra_words` are words spoken after the interviewer said goodbye (practice sessions);
+    `seconds` overrides the speaking time (a session's turns have the interviewer between them).
     """
-    seconds = _spoken_seconds(ctx.transcript)
+    seconds = _spoken_seconds(ctx.transcript) if seconds is None else seconds
     words = len(ctx.text.tokens)
     if seconds is not None:
         used, limit = seconds, float(scenario.max_seconds)
@@ -29,6 +30,8 @@ def concise(ctx: Context, scenario: Scenario, extra_words: int = 0) -> ItemResul
     else:
         used, limit = float(words), float(scenario.max_words)
         note = f"{words} words, limit {scenario.max_words}"
+    if extra_words:
+        note += f"; {extra_words} words after the goodbye"
     over = max(0.0, used - limit) / limit
     score = max(0.0, 1.0 - over) - min(0.5, extra_words / 40)
     passed = used <= limit and extra_words == 0
@@ -38,10 +41,18 @@ def concise(ctx: Context, scenario: Scenario, extra_words: int = 0) -> ItemResul
     return ItemResult("concise", passed, max(0.0, score), evidence)
 
 
-def score(scenario: Scenario, transcript: Transcript, extra_words: int = 0) -> Score:
+def total(items: list[ItemResult], weights: dict[str, float]) -> int:
+    """Weighted mean of the item scores, 0 to 100, over the items present."""
+    w = {i.id: weights.get(i.id, 0.0) for i in items}
+    return round(sum(w[i.id] * i.score for i in items) / (sum(w.values()) or 1.0) * 100)
+
+
+def score(
+    scenario: Scenario, transcript: Transcript, extra_words: int = 0, spoken_seconds: float | None = None
+) -> Score:
     ctx = Context(transcript)
     results = [DETECTORS[i](ctx, scenario) for i in ITEM_IDS if i in DETECTORS]
-    results.append(concise(ctx, scenario, extra_words))
+    results.append(concise(ctx, scenario, extra_words, spoken_seconds))
     if not ctx.tokens:
         for r in results:  # nothing said: nothing passes, not even brevity
             r.passed, r.score = False, 0.0
@@ -50,6 +61,4 @@ def score(scenario: Scenario, transcript: Transcript, extra_words: int = 0) -> S
         r.suggestion = suggestion(r, scenario, words, seconds)
     order = {item_id: k for k, item_id in enumerate(ITEM_IDS)}
     results.sort(key=lambda r: order[r.id])
-    weights = scenario.weights
-    total = sum(weights[r.id] * r.score for r in results) / sum(weights.values()) * 100
-    return Score(scenario.name, results, round(total))
+    return Score(scenario.name, results, total(results, scenario.weights))

@@ -21,13 +21,15 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from trainer.cli import models, scenarios, score, speech
+    from trainer.cli import demo, models, practice, scenarios, score, speech
 
     cli.add_command(score.score_command)
     cli.add_command(scenarios.scenarios_group)
     cli.add_command(speech.transcribe_command)
     cli.add_command(speech.devices_command)
     cli.add_command(models.models_group)
+    cli.add_command(practice.practice_command)
+    cli.add_command(demo.demo_command)
 
 
 _register()

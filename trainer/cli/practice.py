@@ -1,0 +1,149 @@
+"""`trainer practice`: the live mock close."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from trainer import scenario as scenarios
+from trainer import summary as summaries
+from trainer import tts
+from trainer.cli.common import (
+    PartialDisplay,
+    announce,
+    engine_options,
+    engine_request,
+    enter_stops_turn,
+    err,
+    listen_options,
+    listen_settings,
+)
+from trainer.errors import InputError
+from trainer.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
+from trainer.recognize import keep_recording, open_recognizer
+from trainer.report import print_report, render_conversation, render_delivery, to_json
+from trainer.scenario import Scenario
+from trainer.session import Event, SessionOptions, SessionResult, TurnSource, run
+
+
+def show_line(line: str, kind: str) -> None:
+    err.print(Text.assemble(("Interviewer: ", "bold magenta"), line))
+
+
+def voice_settings(sc: Scenario, voice: str | None, rate: int | None) -> tts.VoiceSettings:
+    default = tts.VoiceSettings()
+    return tts.VoiceSettings(voice or sc.voice or default.voice, rate or sc.rate or default.rate)
+
+
+def show_candidate(event: Event) -> None:
+    if event.speaker == "candidate" and event.turn is not None and event.turn.audio is not None:
+        err.print(Text.assemble(("You (heard): ", "bold cyan"), event.text or "(silence)"))
+
+
+def typed_lines() -> Iterator[str]:
+    interactive = sys.stdin.isatty()
+    if interactive:
+        err.print("Type each turn and press Enter; an empty line ends your close.", style="dim")
+    while True:
+        try:
+            line = input("You: ") if interactive else sys.stdin.readline()
+        except EOFError:
+            return
+        if not interactive and line == "":
+            return
+        yield line.rstrip("\n")
+
+
+def session_json(result: SessionResult) -> str:
+    conversation = [
+        {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": round(e.at, 2)} for e in result.events
+    ]
+    return to_json(
+        result.score,
+        transcript=result.close.to_dict(),
+        metrics=result.metrics.to_dict(),
+        engine=result.engine,
+        objection=result.objection,
+        conversation=conversation,
+    )
+
+
+def present(result: SessionResult, as_json: bool, summary: str | None) -> None:
+    """The report, then the last step of the advice: the meeting summary."""
+    if as_json:
+        click.echo(session_json(result))
+    else:
+        renderables: list[Any] = [render_conversation(result.events)]
+        if result.close.words:
+            renderables.append(render_delivery(result.metrics, result.engine))
+        print_report(Console(), result.score, result.scenario, {"renderables": renderables})
+    if summary is None and sys.stdin.isatty() and not as_json:
+        err.print("\nLast step: write a summary of the meeting for your follow-up. A draft:", style="bold")
+        err.print(summaries.draft(result), style="dim")
+        summary = click.prompt("Your summary (Enter to skip)", default="", show_default=False, err=True)
+    if summary:
+        err.print(f"Summary saved to {summaries.save(result, summary)}", style="dim")
+
+
+@click.command("practice")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option("--text", "typed", is_flag=True, help="Type your turns instead of speaking them.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path), help="A WAV recording of one turn (repeat, in order).")
+@click.option("--no-voice", is_flag=True, help="Print the interviewer's lines instead of speaking them.")
+@click.option("--voice", help="Interviewer's espeak-ng voice, e.g. en-us, en-gb, en-us+f3.")
+@click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
+@click.option("--seed", type=int, help="Pick the interviewer's objection reproducibly.")
+@click.option("--summary", help="Your meeting summary for the follow-up (skips the prompt).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@engine_options
+@listen_options
+def practice_command(
+    scenario_name: str,
+    typed: bool,
+    inputs: tuple[Path, ...],
+    no_voice: bool,
+    voice: str | None,
+    rate: int | None,
+    seed: int | None,
+    summary: str | None,
+    as_json: bool,
+    engine: str,
+    model: Path | None,
+    device: str | None,
+    silence: float,
+    max_seconds: float,
+) -> None:
+    """Rehearse the close: the interviewer signals the end, you speak, the interviewer reacts."""
+    if typed and inputs:
+        raise InputError("--text and --input: pick one way to give your turns")
+    sc = scenarios.load(scenario_name)
+    interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice)
+    with ExitStack() as stack:
+        source: TurnSource
+        if typed:
+            source = TextTurns(typed_lines(), sys.stdin.isatty())
+        elif inputs:
+            rec = open_recognizer(engine_request(engine, model))
+            announce(rec)
+            source = FileTurns(list(inputs), rec.engine)
+        else:
+            from trainer.mic import Microphone
+
+            # The microphone opens before the model loads: nothing said meanwhile is lost.
+            mic = stack.enter_context(Microphone(device))
+            rec = open_recognizer(engine_request(engine, model))
+            announce(rec)
+            err.print("Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.", style="bold")
+            source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
+        result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
+    for turn in result.turns:
+        if turn.audio is not None and not inputs:
+            keep_recording(turn.audio, f"{sc.name}-turn")
+    present(result, as_json, summary)

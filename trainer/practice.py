@@ -1,0 +1,114 @@
+"""The sources of the candidate's turns and the interviewer's delivery, for `trainer practice`
+and `trainer demo`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainer import audio as audio_io
+from trainer import tts
+from trainer.audio import Audio
+from trainer.engines import Engine
+from trainer.listen import ListenOptions, Turn, file_blocks, listen, mic_blocks
+from trainer.session import CandidateTurn
+from trainer.transcript import Transcript
+
+log = logging.getLogger("trainer.practice")
+LINGER_LISTEN_S = 4.0  # after the goodbye, how long we listen for a candidate who talks on
+
+
+def _turn(t: Turn) -> CandidateTurn:
+    return CandidateTurn(t.transcript, t.audio, t.ended_by, t.latency_s)
+
+
+class TextTurns:
+    """Typed turns, one line each."""
+
+    def __init__(self, lines: Iterator[str], interactive: bool) -> None:
+        self._lines = lines
+        self._interactive = interactive
+
+    def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
+        if after_goodbye and self._interactive:
+            return None
+        line = next(self._lines, None)
+        return None if line is None else CandidateTurn(Transcript(line.strip()), ended_by="enter")
+
+
+class FileTurns:
+    """Recordings, one WAV per turn, recognized as if they came from the microphone."""
+
+    def __init__(self, files: list[Path], engine: Engine, on_partial: Callable[[str], None] | None = None) -> None:
+        self._audio = [audio_io.load(f) for f in files]  # every file checked before the session starts
+        self._engine = engine
+        self._on_partial = on_partial
+
+    def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
+        if not self._audio:
+            return None
+        sound = self._audio.pop(0)
+        return _turn(listen(file_blocks(sound), self._engine.stream(), ListenOptions(), self._on_partial))
+
+
+class AudioTurns(FileTurns):
+    """Turns already in memory (the demo's synthesized candidate)."""
+
+    def __init__(self, turns: list[Audio], engine: Engine, on_partial: Callable[[str], None] | None = None) -> None:
+        self._audio = list(turns)
+        self._engine = engine
+        self._on_partial = on_partial
+
+
+class MicTurns:
+    """Live turns from the microphone, with a partial transcript as the candidate speaks."""
+
+    def __init__(self, mic, engine: Engine, options: ListenOptions, display_factory, stop_factory) -> None:  # type: ignore[no-untyped-def]
+        self._mic = mic
+        self._engine = engine
+        self._options = options
+        self._display = display_factory
+        self._stop = stop_factory
+
+    def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
+        self._mic.drain()  # what the microphone heard while the interviewer spoke
+        options = self._options
+        if after_goodbye:
+            options = ListenOptions(silence_s=1.0, max_s=LINGER_LISTEN_S * 3, no_speech_s=LINGER_LISTEN_S)
+        stop = self._stop()
+        with self._display("You" if not after_goodbye else "(after the goodbye)") as display:
+            turn = listen(mic_blocks(self._mic, stop), self._engine.stream(), options, display.update, stop)
+        return _turn(turn)
+
+
+@dataclass
+class VoiceInterviewer:
+    """Speaks each line aloud (and shows it); falls back to showing it when no sound can be played."""
+
+    settings: tts.VoiceSettings
+    show: Callable[[str, str], None]
+    speak: bool = True
+    keep: Callable[[Audio, str], None] | None = None  # receives each rendered line (e.g. to save it)
+
+    def say(self, line: str, kind: str) -> float:
+        self.show(line, kind)
+        if not self.speak and self.keep is None:
+            return 0.0
+        try:
+            sound = tts.synthesize(line, self.settings)
+        except tts.SpeechOutputError as exc:
+            log.warning("%s", exc)
+            self.speak = False
+            self.keep = None
+            return 0.0
+        if self.keep:
+            self.keep(sound, kind)
+        if self.speak:
+            try:
+                tts.play(sound)
+            except Exception as exc:  # no output device, PortAudio missing: go on printed
+                log.warning("cannot play the interviewer's voice (%s); showing the lines instead", exc)
+                self.speak = False
+        return sound.duration

@@ -1,0 +1,111 @@
+"""The interviewer's voice: pyttsx3 (espeak-ng on Linux), guarded so a session never freezes.
+
+pyttsx3 has known traps on Linux: `say()` after a `save_to_file()` writes to that file instead of
+speaking, only the last queued utterance is produced, an unknown voice fails silently, and
+`runAndWait()` can block. So every line is rendered to a WAV file by pyttsx3 in a short-lived
+child process with a time limit (`python -m trainer.tts`), with espeak-ng's own command as the
+fallback; playing is done here, through PortAudio, with a deadline. When nothing can be played,
+lines are printed and the session goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainer import audio as audio_io
+from trainer.audio import Audio
+from trainer.errors import TrainerError
+
+log = logging.getLogger("trainer.tts")
+RENDER_TIMEOUT_S = 30.0
+
+
+class SpeechOutputError(TrainerError):
+    """No way to synthesize speech on this machine."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    voice: str = "en-us"  # an espeak-ng voice, optionally with a variant: "en-gb", "en-us+f3"
+    rate: int = 165  # words per minute
+
+
+def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
+    cmd = [sys.executable, "-m", "trainer.tts", settings.voice, str(settings.rate), str(path)]
+    try:
+        proc = subprocess.run(cmd, input=text, text=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        log.warning("pyttsx3 did not finish within %.0f s", RENDER_TIMEOUT_S)
+        return False
+    ok = proc.returncode == 0 and path.exists() and path.stat().st_size > 44
+    if not ok:
+        log.warning("pyttsx3 failed: %s", proc.stderr.strip()[-300:])
+    return ok
+
+
+def _render_espeak(text: str, settings: VoiceSettings, path: Path) -> bool:
+    exe = shutil.which("espeak-ng") or shutil.which("espeak")
+    if not exe:
+        return False
+    try:
+        proc = subprocess.run(
+            [exe, "-v", settings.voice, "-s", str(settings.rate), "-w", str(path), text],
+            capture_output=True, timeout=RENDER_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        return False
+    return proc.returncode == 0 and path.exists() and path.stat().st_size > 44
+
+
+def render(text: str, settings: VoiceSettings, path: Path) -> Path:
+    """Write `text` spoken in `settings`' voice to a WAV file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if _render_pyttsx3(text, settings, path) or _render_espeak(text, settings, path):
+        return path
+    raise SpeechOutputError(
+        "cannot synthesize speech: pyttsx3 and espeak-ng both failed; install espeak-ng "
+        "(`sudo apt-get install espeak-ng`) or use --no-voice"
+    )
+
+
+def synthesize(text: str, settings: VoiceSettings) -> Audio:
+    with tempfile.TemporaryDirectory(prefix="trainer-tts-") as tmp:
+        return audio_io.load(render(text, settings, Path(tmp) / "line.wav"))
+
+
+def play(sound: Audio) -> None:
+    """Play through the default output device; returns within the clip's length plus 2 s."""
+    import sounddevice as sd
+
+    sd.play(sound.samples, audio_io.RATE)
+    deadline = time.monotonic() + sound.duration + 2.0
+    while sd.get_stream().active and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sd.stop()
+
+
+def _worker() -> None:
+    """`python -m trainer.tts VOICE RATE OUT.wav` with the text on stdin: pyttsx3, isolated."""
+    import contextlib
+
+    voice, rate, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    text = sys.stdin.read()
+    import pyttsx3
+
+    with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints "Audio saved to ..."
+        engine = pyttsx3.init()
+        engine.setProperty("voice", voice)
+        engine.setProperty("rate", rate)
+        engine.save_to_file(text, out)
+        engine.runAndWait()
+
+
+if __name__ == "__main__":
+    _worker()
