@@ -120,6 +120,9 @@ def listen(
     t0 = time.monotonic()
     transcript = stream.finish()
     latency = time.monotonic() - t0
+    if not detector.heard:
+        # No block rose above the room's noise: whatever the recognizer made of the hiss is not speech.
+        transcript = Transcript("", [], transcript.engine)
     audio = Audio(b"".join(got))
     transcript.duration = audio.duration
     return Turn(audio, transcript, ended_by, started, round(latency, 3), partials)

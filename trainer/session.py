@@ -169,16 +169,18 @@ def run(
         if awaiting_answer:
             say(objection or "", "objection")
             continue
+        reacted = False
         if asked_next and not answered_next:
             say(scenario.next_step, "next_step")
-            answered_next = True
+            answered_next = reacted = True
         if thanked:
             break
+        if reacted:
+            continue  # the candidate has the floor again
         if asked_anything_else:
             break
-        if not (asked_next and answered_next and events[-1].kind == "next_step"):
-            say(ANYTHING_ELSE, "anything_else")
-            asked_anything_else = True
+        say(ANYTHING_ELSE, "anything_else")
+        asked_anything_else = True
     say(scenario.goodbye, "goodbye")
     after = source.next_turn(after_goodbye=True)
     if after is not None and after.transcript.text.strip():
