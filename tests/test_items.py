@@ -170,6 +170,6 @@ def test_empty_close_passes_nothing_and_totals_zero() -> None:
 def test_total_is_weighted_mean_of_item_scores() -> None:
     sc = load("ux-designer")
     result = score(sc, Transcript("Thank you for your time."))
-    expected = sum(sc.weights[i.id] * i.score for i in result.items) / sum(sc.weights.values()) * 100
+    expected = sum(sc.weights[i.id] * i.score for i in result.items) / sum(sc.weights[i.id] for i in result.items) * 100
     assert result.total == round(expected)
     assert 15 <= result.total <= 25  # thanks (10) and concise (10) of 100
