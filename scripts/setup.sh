@@ -10,7 +10,9 @@ extras=""
 
 # espeak-ng: the interviewer's voice and test speech; libportaudio2: the microphone;
 # pulseaudio(-utils): the virtual microphone the tests record from; alsa-utils: aplay for pyttsx3.
-packages=(python3 python3-venv python3-pip espeak-ng libportaudio2 alsa-utils pulseaudio pulseaudio-utils)
+packages=(python3 python3-venv python3-pip espeak-ng libportaudio2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils)
+# chromium: the tests render the HTML report in a real headless browser.
+[ -n "$extras" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

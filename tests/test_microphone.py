@@ -49,8 +49,11 @@ def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: P
     assert items["next_step_asked"]["passed"], doc["transcript"]["text"]
     assert items["next_step_asked"]["evidence"][0]["start_s"] > 2.0  # timed from when listening began
     assert "Turn ended by silence" in err
-    recordings = list((trainer_home / "recordings").glob("*.wav"))
-    assert len(recordings) == 1 and recordings[0].stat().st_size > 16000 * 2 * 4
+    from trainer.store import Store
+
+    [run] = Store(trainer_home / "runs.sqlite3").runs()
+    saved = Store(trainer_home / "runs.sqlite3").get(run.id or 0, with_recordings=True)
+    assert len(saved.recordings) == 1 and len(saved.recordings[0].wav) > 16000 * 2 * 4
 
 
 def test_silent_user_hits_the_time_limit_and_still_gets_a_report(mic_env, trainer_home: Path) -> None:  # type: ignore[no-untyped-def]

@@ -160,6 +160,12 @@ def load(path: Path) -> Audio:
         raise AudioError(f"{path}: no such file") from None
     except OSError as exc:
         raise AudioError(f"{path}: cannot be read ({exc.strerror})") from None
+    return load_bytes(data, path)
+
+
+def load_bytes(data: bytes, path: Path | str) -> Audio:
+    """Decode WAV bytes; `path` names the source in errors."""
+    path = Path(path)
     if not data:
         raise AudioError(f"{path}: the file is empty; record again or pick another file")
     floating = _float_wav(data)

@@ -12,7 +12,6 @@ from rich.text import Text
 
 from trainer.checklist.result import Evidence, Score
 from trainer.metrics import Metrics
-from trainer.scenario import Scenario
 from trainer.session import Event
 from trainer.transcript import Transcript
 
@@ -38,7 +37,7 @@ def _evidence_line(e: Evidence, item_id: str) -> str:
     return f"{when}“{text}”{note}"
 
 
-def render(score: Score, scenario: Scenario, extra: dict[str, Any] | None = None) -> Group:
+def render(score: Score, title: str, extra: dict[str, Any] | None = None) -> Group:
     """A renderable report: items with evidence, suggestions for the misses, the total."""
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("", width=2)
@@ -59,7 +58,7 @@ def render(score: Score, scenario: Scenario, extra: dict[str, Any] | None = None
     passed = sum(i.passed for i in score.items)
     colour = "green" if score.total >= 80 else "yellow" if score.total >= 50 else "red"
     header = Text.assemble(
-        (scenario.title, "bold"),
+        (title, "bold"),
         "\n",
         (f"Total {score.total}/100", f"bold {colour}"),
         f"  ·  {passed} of {len(score.items)} items",
@@ -70,8 +69,8 @@ def render(score: Score, scenario: Scenario, extra: dict[str, Any] | None = None
     return Group(*parts)
 
 
-def print_report(console: Console, score: Score, scenario: Scenario, extra: dict[str, Any] | None = None) -> None:
-    console.print(render(score, scenario, extra))
+def print_report(console: Console, score: Score, title: str, extra: dict[str, Any] | None = None) -> None:
+    console.print(render(score, title, extra))
 
 
 def to_json(score: Score, **more: Any) -> str:
@@ -108,16 +107,17 @@ def render_transcript(transcript: Transcript) -> Panel:
     return Panel(Text(transcript.text or "(nothing was heard)"), title="What the recognizer heard", expand=True)
 
 
-def render_conversation(events: list[Event]) -> Panel:
+def render_conversation(events: list[Event] | list[dict[str, Any]]) -> Panel:
     """The mock close as it happened, with times on the session clock."""
     lines = Text()
-    timed = any(e.at for e in events)
-    for e in events:
-        who = "Interviewer" if e.speaker == "interviewer" else "You"
-        style = "bold magenta" if e.speaker == "interviewer" else "bold cyan"
-        note = "  (after the goodbye)" if e.kind == "after_goodbye" else ""
+    rows = [e if isinstance(e, dict) else {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": e.at} for e in events]
+    timed = any(r["at"] for r in rows)
+    for r in rows:
+        who = "Interviewer" if r["speaker"] == "interviewer" else "You"
+        style = "bold magenta" if r["speaker"] == "interviewer" else "bold cyan"
+        note = "  (after the goodbye)" if r["kind"] == "after_goodbye" else ""
         if timed:
-            lines.append(f"[{e.at:5.1f}s] ", style="dim")
+            lines.append(f"[{r['at']:5.1f}s] ", style="dim")
         lines.append(f"{who}: ", style=style)
-        lines.append((e.text or "(silence)") + note + "\n")
+        lines.append((r["text"] or "(silence)") + note + "\n")
     return Panel(lines, title="The close", expand=True)

@@ -91,6 +91,19 @@ def play(sound: Audio) -> None:
     sd.stop()
 
 
+def play_async(sound: Audio, speed: float = 1.0) -> None:
+    """Start playing (at `speed`, by resampling the clock) and return at once."""
+    import sounddevice as sd
+
+    sd.play(sound.samples, int(audio_io.RATE * speed))
+
+
+def stop_playback() -> None:
+    import sounddevice as sd
+
+    sd.stop()
+
+
 def _worker() -> None:
     """`python -m trainer.tts VOICE RATE OUT.wav` with the text on stdin: pyttsx3, isolated."""
     import contextlib

@@ -44,6 +44,8 @@ _DISMISS = compile_all(
     ]
 )
 MIN_WORDS = 15
+# Words an answer shares with any objection without speaking to it.
+_COMMON = frozenset("last usually mostly really about around quite fairly very much some lot most".split())
 
 
 def objection_handled(scenario: Scenario, objection: str | None, answer: Transcript | None) -> ItemResult:
@@ -56,7 +58,7 @@ def objection_handled(scenario: Scenario, objection: str | None, answer: Transcr
     ctx = Context(answer or Transcript(""))
     context = list(scenario.skills) + list(scenario.requirements) + list(scenario.objections)
     [concept] = build_concepts([objection], {}, context)
-    telling = [w for w in concept.words if w not in GENERIC]
+    telling = [w for w in concept.words if w not in GENERIC and w not in _NUMBERS and w not in _COMMON and len(w) > 2]
     echoed = [w for w in telling if any(similarity(w, t) >= 0.85 for t in ctx.words)]
     substance = min(1.0, len(echoed) / 2)  # two of its own words: the answer is about this objection
     experience = find_any(ctx.words, _EXPERIENCE)

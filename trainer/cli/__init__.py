@@ -21,7 +21,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from trainer.cli import demo, models, practice, scenarios, score, speech
+    from trainer.cli import demo, history, models, practice, scenarios, score, speech
 
     cli.add_command(score.score_command)
     cli.add_command(scenarios.scenarios_group)
@@ -30,6 +30,8 @@ def _register() -> None:
     cli.add_command(models.models_group)
     cli.add_command(practice.practice_command)
     cli.add_command(demo.demo_command)
+    for command in history.COMMANDS:
+        cli.add_command(command)
 
 
 _register()

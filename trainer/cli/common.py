@@ -13,6 +13,8 @@ from rich.live import Live
 from rich.text import Text
 
 from trainer.engines import names as engine_names
+from trainer.errors import StorageError
+from trainer.history import Saved
 from trainer.listen import ListenOptions
 from trainer.recognize import EngineRequest, Recognizer
 
@@ -91,3 +93,18 @@ def enter_stops_turn() -> threading.Event:
 
         threading.Thread(target=wait, daemon=True).start()
     return stop
+
+
+def save_option(f: F) -> F:
+    return click.option("--no-save", is_flag=True, help="Don't keep this run in your history.")(f)
+
+
+def report_saved(saved: Saved | None) -> None:
+    """Say where the run went; after the report, so a failed save never hides it."""
+    if saved is None:
+        return
+    if saved.run_id is not None:
+        err.print(f"Saved as run {saved.run_id} (`trainer show {saved.run_id}`, `trainer progress`).", style="dim")
+        return
+    where = f"; the run is kept in {saved.fallback}" if saved.fallback else ""
+    raise StorageError(f"{saved.error}{where}")

@@ -10,7 +10,8 @@ from rich.text import Text
 
 from trainer import demo
 from trainer import scenario as scenarios
-from trainer.cli.common import announce, engine_options, engine_request, err
+from trainer import history
+from trainer.cli.common import announce, engine_options, engine_request, err, report_saved, save_option
 from trainer.cli.practice import present, show_candidate, show_line
 from trainer.practice import VoiceInterviewer
 from trainer.recognize import open_recognizer
@@ -24,7 +25,10 @@ from trainer.session import Event, SessionOptions, run
 @click.option("--seed", type=int, default=7, show_default=True, help="Which objection the interviewer raises.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @engine_options
-def demo_command(scenario_name: str, no_voice: bool, seed: int, as_json: bool, engine: str, model: Path | None) -> None:
+@save_option
+def demo_command(
+    scenario_name: str, no_voice: bool, seed: int, as_json: bool, engine: str, model: Path | None, no_save: bool
+) -> None:
     """Watch a sample candidate rehearse a close, heard by the offline recognizer."""
     sc = scenarios.load(scenario_name)
     script = demo.load_script(sc)
@@ -41,8 +45,9 @@ def demo_command(scenario_name: str, no_voice: bool, seed: int, as_json: bool, e
     with err.status("The sample candidate is speaking…"):
         result = run(sc, candidate, interviewer, SessionOptions(seed=seed), on_event)
     fid = demo.fidelity(sc, candidate.said, result.close)
+    saved = None if no_save else history.save(history.from_session("demo", result))
     if as_json:
-        present(result, True, None)
+        present(result, True, None, saved)
         return
     said = Text("\n\n".join(candidate.said))
     note = Text.assemble(
@@ -56,7 +61,7 @@ def demo_command(scenario_name: str, no_voice: bool, seed: int, as_json: bool, e
     print_report(
         Console(),
         result.score,
-        sc,
+        sc.title,
         {"renderables": [
             render_conversation(result.events),
             Panel(said, title="What the sample candidate actually said", expand=True),
@@ -64,3 +69,4 @@ def demo_command(scenario_name: str, no_voice: bool, seed: int, as_json: bool, e
             render_delivery(result.metrics, result.engine),
         ]},
     )
+    report_saved(saved)

@@ -24,7 +24,12 @@ from trainer.cli.common import (
     err,
     listen_options,
     listen_settings,
+    report_saved,
+    save_option,
 )
+from trainer import history
+from trainer.history import Saved
+from trainer.store import Store
 from trainer.errors import InputError
 from trainer.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.recognize import keep_recording, open_recognizer
@@ -75,21 +80,27 @@ def session_json(result: SessionResult) -> str:
     )
 
 
-def present(result: SessionResult, as_json: bool, summary: str | None) -> None:
-    """The report, then the last step of the advice: the meeting summary."""
+def present(result: SessionResult, as_json: bool, summary: str | None, saved: Saved | None) -> None:
+    """The report, then the last step of the advice: the meeting summary, kept with the run."""
     if as_json:
         click.echo(session_json(result))
     else:
         renderables: list[Any] = [render_conversation(result.events)]
         if result.close.words:
             renderables.append(render_delivery(result.metrics, result.engine))
-        print_report(Console(), result.score, result.scenario, {"renderables": renderables})
+        print_report(Console(), result.score, result.scenario.title, {"renderables": renderables})
     if summary is None and sys.stdin.isatty() and not as_json:
         err.print("\nLast step: write a summary of the meeting for your follow-up. A draft:", style="bold")
         err.print(summaries.draft(result), style="dim")
         summary = click.prompt("Your summary (Enter to skip)", default="", show_default=False, err=True)
-    if summary:
+    if summary and saved is not None and saved.run_id is not None:
+        store = Store()
+        store.set_notes(saved.run_id, summary)
+        store.close()
+        err.print(f"Summary kept with run {saved.run_id}.", style="dim")
+    elif summary:
         err.print(f"Summary saved to {summaries.save(result, summary)}", style="dim")
+    report_saved(saved)
 
 
 @click.command("practice")
@@ -104,6 +115,7 @@ def present(result: SessionResult, as_json: bool, summary: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @engine_options
 @listen_options
+@save_option
 def practice_command(
     scenario_name: str,
     typed: bool,
@@ -119,6 +131,7 @@ def practice_command(
     device: str | None,
     silence: float,
     max_seconds: float,
+    no_save: bool,
 ) -> None:
     """Rehearse the close: the interviewer signals the end, you speak, the interviewer reacts."""
     if typed and inputs:
@@ -143,7 +156,9 @@ def practice_command(
             err.print("Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.", style="bold")
             source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
         result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
-    for turn in result.turns:
-        if turn.audio is not None and not inputs:
-            keep_recording(turn.audio, f"{sc.name}-turn")
-    present(result, as_json, summary)
+    saved = None if no_save else history.save(history.from_session("practice", result))
+    if no_save:  # not in the history: keep the recordings as files
+        for turn in result.turns:
+            if turn.audio is not None and not inputs:
+                keep_recording(turn.audio, f"{sc.name}-turn")
+    present(result, as_json, summary, saved)

@@ -20,14 +20,19 @@ from trainer.cli.common import (
     err,
     listen_options,
     listen_settings,
+    report_saved,
+    save_option,
 )
+from trainer import history
 from trainer.metrics import measure
 from trainer.recognize import keep_recording, open_recognizer
 from trainer.report import print_report, render_delivery, render_transcript, to_json
+from trainer.audio import Audio
+from trainer.store import Recording
 from trainer.transcript import Transcript
 
 
-def _from_mic(engine: str, model: Path | None, device: str | None, silence: float, max_seconds: float) -> Transcript:
+def _from_mic(engine: str, model: Path | None, device: str | None, silence: float, max_seconds: float) -> tuple[Transcript, Audio]:
     from trainer.listen import listen, mic_blocks
     from trainer.mic import Microphone
 
@@ -39,18 +44,17 @@ def _from_mic(engine: str, model: Path | None, device: str | None, silence: floa
         stop = enter_stops_turn()
         with PartialDisplay() as display:
             turn = listen(mic_blocks(mic, stop), rec.engine.stream(), listen_settings(silence, max_seconds), display.update, stop)
-    path = keep_recording(turn.audio, "close")
-    err.print(f"Turn ended by {turn.ended_by}; recording kept at {path}", style="dim")
+    err.print(f"Turn ended by {turn.ended_by}.", style="dim")
     turn.transcript.engine = rec.choice.name
-    return turn.transcript
+    return turn.transcript, turn.audio
 
 
-def _from_file(path: Path, engine: str, model: Path | None) -> Transcript:
+def _from_file(path: Path, engine: str, model: Path | None) -> tuple[Transcript, Audio]:
     sound = audio_io.load(path)
     rec = open_recognizer(engine_request(engine, model))
     announce(rec)
     with err.status(f"Recognizing {path.name} ({sound.duration:.0f} s)…"):
-        return rec.engine.transcribe(sound)
+        return rec.engine.transcribe(sound), sound
 
 
 @click.command("score")
@@ -61,6 +65,7 @@ def _from_file(path: Path, engine: str, model: Path | None) -> Transcript:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @engine_options
 @listen_options
+@save_option
 def score_command(
     scenario_name: str,
     transcript_file: str | None,
@@ -72,24 +77,34 @@ def score_command(
     device: str | None,
     silence: float,
     max_seconds: float,
+    no_save: bool,
 ) -> None:
     """Score a close against a scenario's checklist."""
     sources = [s for s in (transcript_file, audio_file, mic or None) if s]
     if len(sources) != 1:
         raise click.UsageError("give exactly one of --transcript FILE, --audio FILE.wav or --mic")
     sc = scenarios.load(scenario_name)
-    spoken = transcript_file is None
+    sound: Audio | None = None
     if transcript_file is not None:
         tr = transcripts.read(transcript_file)
     elif audio_file is not None:
-        tr = _from_file(audio_file, engine, model)
+        tr, sound = _from_file(audio_file, engine, model)
     else:
-        tr = _from_mic(engine, model, device, silence, max_seconds)
+        tr, sound = _from_mic(engine, model, device, silence, max_seconds)
     result = score(sc, tr)
-    metrics = measure(tr) if spoken else None
+    metrics = measure(tr) if sound is not None else None
+    saved = None
+    if no_save and mic:
+        err.print(f"Recording kept at {keep_recording(sound, 'close')}", style="dim")  # type: ignore[arg-type]
+    elif not no_save:
+        record = history.from_score("score", sc, result, tr, metrics)
+        if sound is not None:
+            record.recordings = [Recording(0, 0.0, sound.to_wav_bytes())]
+        saved = history.save(record)
     if as_json:
         extra = {"transcript": tr.to_dict(), "metrics": metrics.to_dict(), "engine": tr.engine} if metrics else {}
         click.echo(to_json(result, **extra))
-        return
-    renderables = [render_transcript(tr), render_delivery(metrics, tr.engine)] if metrics else []
-    print_report(Console(), result, sc, {"renderables": renderables})
+    else:
+        renderables = [render_transcript(tr), render_delivery(metrics, tr.engine)] if metrics else []
+        print_report(Console(), result, sc.title, {"renderables": renderables})
+    report_saved(saved)

@@ -1,0 +1,102 @@
+"""Between the scored results and the run store: save a run (or keep it in a fallback file when
+the store cannot take it), and turn a saved run back into a report."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from trainer import paths
+from trainer.checklist.result import Evidence, ItemResult, Score
+from trainer.errors import StorageError
+from trainer.metrics import Filler, Metrics
+from trainer.scenario import Scenario
+from trainer.session import SessionResult
+from trainer.store import Recording, RunRecord, Store
+from trainer.transcript import Transcript, Word
+
+log = logging.getLogger("trainer.history")
+
+
+@dataclass
+class Saved:
+    run_id: int | None
+    error: StorageError | None = None
+    fallback: Path | None = None
+
+
+def from_score(kind: str, scenario: Scenario, score: Score, transcript: Transcript, metrics: Metrics | None) -> RunRecord:
+    return RunRecord(
+        kind=kind, scenario=scenario.name, scenario_title=scenario.title, total=score.total,
+        items=[i.to_dict() for i in score.items], transcript=transcript.to_dict(), engine=transcript.engine,
+        metrics=metrics.to_dict() if metrics else None,
+    )
+
+
+def from_session(kind: str, result: SessionResult) -> RunRecord:
+    record = from_score(kind, result.scenario, result.score, result.close, result.metrics)
+    record.engine = result.engine
+    record.objection = result.objection
+    record.conversation = [
+        {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": round(e.at, 2)} for e in result.events
+    ]
+    turns = [e for e in result.events if e.turn is not None and e.turn.audio is not None and e.turn.audio.pcm]
+    record.recordings = [Recording(k, e.at, e.turn.audio.to_wav_bytes()) for k, e in enumerate(turns)]  # type: ignore[union-attr]
+    return record
+
+
+def _fallback(record: RunRecord) -> Path | None:
+    """Write the run (without audio) where it can be written: the user folder, the temp folder, here."""
+    doc = json.dumps(record.to_dict(), indent=1)
+    name = f"unsaved-run-{datetime.now():%Y%m%d-%H%M%S}-{record.scenario}.json"
+    for folder in (paths.user_dir() / "unsaved", Path(tempfile.gettempdir()), Path.cwd()):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / name
+            target.write_text(doc, encoding="utf-8")
+            return target
+        except OSError:
+            continue
+    return None
+
+
+def save(record: RunRecord, store: Store | None = None) -> Saved:
+    store = store or Store()
+    try:
+        return Saved(store.save(record))
+    except StorageError as exc:
+        return Saved(None, exc, _fallback(record))
+    finally:
+        store.close()
+
+
+def to_score(record: RunRecord) -> Score:
+    items = []
+    for d in record.items:
+        evidence = [
+            Evidence(e["text"], e["start"], e["end"], e.get("start_s"), e.get("end_s"), e.get("note")) for e in d["evidence"]
+        ]
+        items.append(ItemResult(d["id"], d["passed"], d["score"], evidence, d.get("suggestion"), d.get("heard")))
+    return Score(record.scenario, items, record.total)
+
+
+def to_transcript(record: RunRecord) -> Transcript:
+    t = record.transcript
+    words = [Word(w["word"], w["start"], w["end"], w.get("confidence")) for w in t.get("words", [])]
+    return Transcript(t["text"], words, t.get("engine"), t.get("duration"))
+
+
+def to_metrics(record: RunRecord) -> Metrics | None:
+    m = record.metrics
+    if not m:
+        return None
+    return Metrics(
+        words=m["words"], duration_s=m["duration_s"], words_per_minute=m["words_per_minute"],
+        fillers=[Filler(f["text"], f["at"]) for f in m["fillers"]], fillers_per_minute=m["fillers_per_minute"],
+        pauses=[tuple(p) for p in m["pauses"]], longest_pause_s=m["longest_pause_s"],  # type: ignore[misc]
+        time_to_first_word_s=m["time_to_first_word_s"],
+    )
