@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,6 +130,16 @@ class Store:
             f"mv '{self.path}' '{self.path}.bak'"
         )
 
+    def _full(self, exc: sqlite3.Error) -> bool:
+        """SQLite reports a full disk as SQLITE_FULL, or as an I/O error when the WAL files
+        cannot grow: tell the two apart by what is free."""
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(exc):
+            return True
+        try:
+            return shutil.disk_usage(self.path.parent).free < 1 << 20
+        except OSError:
+            return False
+
     def connect(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
@@ -147,8 +158,8 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             self._migrate(db, version)
         except sqlite3.DatabaseError as exc:
-            if "full" in str(exc):
-                raise StorageError(f"{self.path}: the disk is full ({exc}); free some space") from None
+            if self._full(exc):
+                raise StorageError(f"{self.path}: the disk is full ({exc}); free some space and run it again") from None
             raise self._fail(f"not a readable run database ({exc})") from None
         self._db = db
         return db
@@ -211,7 +222,7 @@ class Store:
                     [(run_id, r.turn, r.offset_s, sqlite3.Binary(r.wav)) for r in run.recordings],
                 )
         except sqlite3.OperationalError as exc:
-            if "full" in str(exc) or "disk" in str(exc):
+            if self._full(exc):
                 raise StorageError(f"{self.path}: the disk is full; the run was not saved ({exc})") from None
             raise StorageError(f"{self.path}: the run could not be saved ({exc})") from None
         except sqlite3.DatabaseError as exc:
