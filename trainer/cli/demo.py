@@ -27,12 +27,12 @@ from trainer.session import Event, SessionOptions, run
 @engine_options
 @save_option
 def demo_command(
-    scenario_name: str, no_voice: bool, seed: int, as_json: bool, engine: str, model: Path | None, no_save: bool
+    scenario_name: str, no_voice: bool, seed: int, as_json: bool, engine: str, model: Path | None, hints: bool, no_save: bool
 ) -> None:
     """Watch a sample candidate rehearse a close, heard by the offline recognizer."""
     sc = scenarios.load(scenario_name)
     script = demo.load_script(sc)
-    rec = open_recognizer(engine_request(engine, model))
+    rec = open_recognizer(engine_request(engine, model, sc, hints))
     announce(rec)
     candidate = demo.DemoCandidate(sc, script, rec.engine)
     # The interviewer's lines are always rendered (their length sets the session clock); played if possible.

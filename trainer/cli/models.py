@@ -21,6 +21,7 @@ def list_command() -> None:
     """Installed models, and the embedded one."""
     table = Table("name", "engine", "size", "folder")
     table.add_row("en-us (bundled)", "pocketsphinx", "37 MB", "inside the pocketsphinx package")
+    # vosk and whisper models, each recognized by its folder layout
     for m in models.installed():
         table.add_row(m.name, m.kind, f"{m.size / 1e6:.0f} MB", str(m.path))
     Console().print(table)
@@ -30,7 +31,11 @@ def list_command() -> None:
 @models_group.command("download")
 @click.argument("name", default=models.DEFAULT_VOSK_MODEL)
 def download_command(name: str) -> None:
-    """Download a vosk model (default: the small US English one)."""
+    """Download a model: a vosk one (default: the small US English one) or whisper-tiny.en."""
+    if name.startswith("whisper-"):
+        with err.status(f"Downloading {name}…"):
+            click.echo(str(models.download(name)))
+        return
     already = models.installed_path(name)
     if already:
         click.echo(str(already))

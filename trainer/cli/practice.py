@@ -128,6 +128,7 @@ def practice_command(
     as_json: bool,
     engine: str,
     model: Path | None,
+    hints: bool,
     device: str | None,
     silence: float,
     max_seconds: float,
@@ -143,7 +144,7 @@ def practice_command(
         if typed:
             source = TextTurns(typed_lines(), sys.stdin.isatty())
         elif inputs:
-            rec = open_recognizer(engine_request(engine, model))
+            rec = open_recognizer(engine_request(engine, model, sc, hints))
             announce(rec)
             source = FileTurns(list(inputs), rec.engine)
         else:
@@ -151,7 +152,7 @@ def practice_command(
 
             # The microphone opens before the model loads: nothing said meanwhile is lost.
             mic = stack.enter_context(Microphone(device))
-            rec = open_recognizer(engine_request(engine, model))
+            rec = open_recognizer(engine_request(engine, model, sc, hints))
             announce(rec)
             err.print("Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.", style="bold")
             source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)

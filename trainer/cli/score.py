@@ -25,21 +25,21 @@ from trainer.cli.common import (
 )
 from trainer import history
 from trainer.metrics import measure
-from trainer.recognize import keep_recording, open_recognizer
+from trainer.recognize import EngineRequest, keep_recording, open_recognizer
 from trainer.report import print_report, render_delivery, render_transcript, to_json
 from trainer.audio import Audio
 from trainer.store import Recording
 from trainer.transcript import Transcript
 
 
-def _from_mic(engine: str, model: Path | None, device: str | None, silence: float, max_seconds: float) -> tuple[Transcript, Audio]:
+def _from_mic(request: EngineRequest, device: str | None, silence: float, max_seconds: float) -> tuple[Transcript, Audio]:
     from trainer.listen import listen, mic_blocks
     from trainer.mic import Microphone
 
     # Open the microphone before loading the model, so nothing said meanwhile is lost.
     with Microphone(device) as mic:
         err.print("Speak your close now. Press Enter (or pause) to finish; Ctrl-C keeps what you said.", style="bold")
-        rec = open_recognizer(engine_request(engine, model))
+        rec = open_recognizer(request)
         announce(rec)
         stop = enter_stops_turn()
         with PartialDisplay() as display:
@@ -49,9 +49,9 @@ def _from_mic(engine: str, model: Path | None, device: str | None, silence: floa
     return turn.transcript, turn.audio
 
 
-def _from_file(path: Path, engine: str, model: Path | None) -> tuple[Transcript, Audio]:
+def _from_file(path: Path, request: EngineRequest) -> tuple[Transcript, Audio]:
     sound = audio_io.load(path)
-    rec = open_recognizer(engine_request(engine, model))
+    rec = open_recognizer(request)
     announce(rec)
     with err.status(f"Recognizing {path.name} ({sound.duration:.0f} s)…"):
         return rec.engine.transcribe(sound), sound
@@ -74,6 +74,7 @@ def score_command(
     as_json: bool,
     engine: str,
     model: Path | None,
+    hints: bool,
     device: str | None,
     silence: float,
     max_seconds: float,
@@ -88,9 +89,9 @@ def score_command(
     if transcript_file is not None:
         tr = transcripts.read(transcript_file)
     elif audio_file is not None:
-        tr, sound = _from_file(audio_file, engine, model)
+        tr, sound = _from_file(audio_file, engine_request(engine, model, sc, hints))
     else:
-        tr, sound = _from_mic(engine, model, device, silence, max_seconds)
+        tr, sound = _from_mic(engine_request(engine, model, sc, hints), device, silence, max_seconds)
     result = score(sc, tr)
     metrics = measure(tr) if sound is not None else None
     saved = None

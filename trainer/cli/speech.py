@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from trainer import audio as audio_io
+from trainer import scenario as scenarios
 from trainer.cli.common import announce, engine_options, engine_request, err
 from trainer.metrics import measure
 from trainer.recognize import open_recognizer
@@ -19,10 +20,12 @@ from trainer.recognize import open_recognizer
 @click.argument("wav", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Words with timings and delivery metrics, as JSON.")
 @engine_options
-def transcribe_command(wav: Path, as_json: bool, engine: str, model: Path | None) -> None:
+@click.option("--scenario", "-s", "scenario_name", help="Use this scenario's words as recognizer hints.")
+def transcribe_command(wav: Path, as_json: bool, engine: str, model: Path | None, hints: bool, scenario_name: str | None) -> None:
     """Transcribe a WAV recording (text to stdout)."""
     sound = audio_io.load(wav)
-    rec = open_recognizer(engine_request(engine, model))
+    sc = scenarios.load(scenario_name) if scenario_name else None
+    rec = open_recognizer(engine_request(engine, model, sc, hints))
     announce(rec)
     tr = rec.engine.transcribe(sound)
     if as_json:

@@ -65,13 +65,13 @@ class PocketsphinxStream(Stream):
 class PocketsphinxEngine(Engine):
     name = "pocketsphinx"
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: EngineOptions, redecode_first: bool = True) -> None:
         from pocketsphinx import Decoder
 
         config = {"loglevel": "FATAL"}
         if options.model:
             config["hmm"] = str(options.model)
-        self._used = False
+        self._used = not redecode_first  # a companion engine needs no second pass
         try:
             self._decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
@@ -85,3 +85,8 @@ class PocketsphinxEngine(Engine):
 
 def create(options: EngineOptions) -> Engine:
     return PocketsphinxEngine(options)
+
+
+def create_companion() -> Engine:
+    """For live partial text and fillers beside a non-streaming engine: no extra final pass."""
+    return PocketsphinxEngine(EngineOptions(), redecode_first=False)

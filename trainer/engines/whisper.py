@@ -1,0 +1,166 @@
+"""Whisper through faster-whisper (CTranslate2): the most accurate engine here, not a streaming one.
+
+To keep the live experience, audio is cut into utterances where the speaker pauses (an energy
+detector), and each utterance is decoded by Whisper in a background thread as soon as it ends,
+so the final transcript is ready right after the last word. Partial text while speaking comes
+from the embedded streaming engine (pocketsphinx), which also counts the fillers Whisper leaves
+out ("um", "uh"): their times are merged in where Whisper heard nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from trainer import models
+from trainer.audio import RATE, WIDTH
+from trainer.engines.base import Engine, EngineOptions, Stream
+from trainer.errors import ModelError
+from trainer.listen import SpeechDetector
+from trainer.text import FILLERS
+from trainer.transcript import Transcript, Word
+
+log = logging.getLogger("trainer.engines.whisper")
+
+UTTERANCE_GAP_S = 0.6  # quiet that closes an utterance
+MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s
+# Whisper writes what people meant, not what they said; a disfluent prompt makes it keep some fillers.
+FILLER_PROMPT = "Um, so, uh, I think, you know, I, uh, wanted to say, um, thanks."
+_LOCK = threading.Lock()
+_MODELS: dict[tuple[str, int], object] = {}
+
+
+def model_path(options: EngineOptions) -> Path | None:
+    return options.model or models.default_whisper_model()
+
+
+def unavailable(options: EngineOptions) -> str | None:
+    try:
+        import faster_whisper  # noqa: F401
+    except ImportError:
+        return "faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`"
+    path = model_path(options)
+    if path is None:
+        return "no Whisper model is installed; run `trainer models download whisper-tiny.en`"
+    problem = models.whisper_layout_problem(path) if path.is_dir() else "no such folder"
+    if problem:
+        return f"{path}: not a CTranslate2 Whisper model ({problem})"
+    return None
+
+
+def _load(path: Path, threads: int):  # type: ignore[no-untyped-def]
+    from faster_whisper import WhisperModel
+
+    with _LOCK:
+        key = (str(path), threads)
+        if key not in _MODELS:
+            try:
+                _MODELS[key] = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads)
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ModelError(f"{path}: faster-whisper could not load this model ({exc})") from None
+        return _MODELS[key]
+
+
+def hint_prompt(hints: tuple[str, ...]) -> str:
+    """The initial prompt: disfluent (to keep fillers), then the words this speaker is likely to say."""
+    if not hints:
+        return FILLER_PROMPT
+    return FILLER_PROMPT + " " + ", ".join(hints) + "."
+
+
+class WhisperStream(Stream):
+    def __init__(self, engine: WhisperEngine) -> None:
+        self._engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._detector = SpeechDetector()
+        self._pending: list[bytes] = []  # the current utterance
+        self._start_s = 0.0  # where it starts
+        self._elapsed = 0.0
+        self._decoded: list[Future[list[Word]]] = []
+        self._done_text: list[str] = []
+        self._companion = engine.companion.stream() if engine.companion else None
+        self._companion_text = ""
+
+    def _cut(self) -> None:
+        pcm = b"".join(self._pending)
+        if self._detector.heard or len(pcm) > RATE * WIDTH:
+            self._decoded.append(self._pool.submit(self._engine.decode, pcm, self._start_s))
+        self._pending = []
+        self._start_s = self._elapsed
+        self._detector = SpeechDetector()
+
+    def accept(self, pcm: bytes) -> str:
+        self._pending.append(pcm)
+        self._elapsed += len(pcm) / (RATE * WIDTH)
+        self._detector.update(pcm)
+        if self._companion is not None:
+            self._companion_text = self._companion.accept(pcm)
+        current = self._elapsed - self._start_s
+        if (self._detector.heard and self._detector.quiet_s >= UTTERANCE_GAP_S) or current >= MAX_UTTERANCE_S:
+            self._cut()
+        done = [f.result() for f in self._decoded if f.done()]
+        finished = " ".join(w.text for ws in done for w in ws)
+        return finished if self._companion is None else (self._companion_text or finished)
+
+    def finish(self) -> Transcript:
+        if self._pending:
+            self._cut()
+        words = [w for f in self._decoded for w in f.result()]
+        self._pool.shutdown(wait=True)
+        if self._companion is not None:
+            words = merge_fillers(words, self._companion.finish().words)
+        return Transcript.from_words(words, engine="whisper")
+
+
+def merge_fillers(words: list[Word], companion: list[Word]) -> list[Word]:
+    """Add the companion's fillers that fall where Whisper has no word (Whisper leaves most out)."""
+    merged = list(words)
+    for f in companion:
+        if f.text not in FILLERS:
+            continue
+        middle = (f.start + f.end) / 2
+        if not any(w.start - 0.05 <= middle <= w.end + 0.05 for w in words):
+            merged.append(f)
+    return sorted(merged, key=lambda w: w.start)
+
+
+class WhisperEngine(Engine):
+    name = "whisper"
+
+    def __init__(self, options: EngineOptions, companion: Engine | None = None) -> None:
+        path = model_path(options)
+        if path is None:
+            raise ModelError("no Whisper model is installed; run `trainer models download whisper-tiny.en`")
+        self.model_path = path
+        self._model = _load(path, threads=2)
+        self._prompt = hint_prompt(options.hints)
+        self.companion = companion
+
+    def decode(self, pcm: bytes, offset: float) -> list[Word]:
+        """Decode one utterance; word times moved by `offset` seconds."""
+        x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
+            x, language="en", beam_size=5, word_timestamps=True, initial_prompt=self._prompt,
+            condition_on_previous_text=False, vad_filter=False,
+        )
+        out = []
+        for seg in segments:
+            for w in seg.words or []:
+                text = w.word.strip().lower().strip(".,!?;:\"")
+                if text:
+                    out.append(Word(text, round(float(w.start) + offset, 3), round(float(w.end) + offset, 3), round(float(w.probability), 3)))
+        return out
+
+    def stream(self) -> Stream:
+        return WhisperStream(self)
+
+
+def create(options: EngineOptions) -> Engine:
+    from trainer.engines import pocketsphinx
+
+    companion = None if pocketsphinx.unavailable(EngineOptions()) else pocketsphinx.create_companion()
+    return WhisperEngine(options, companion)
