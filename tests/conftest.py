@@ -19,7 +19,9 @@ def trainer_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `trainer` command in a subprocess, as a user would."""
     full_env = dict(os.environ, COLUMNS="120", **(env or {}))
     return subprocess.run(

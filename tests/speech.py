@@ -12,12 +12,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-
-import wave
 from functools import lru_cache
+from pathlib import Path
 
 from trainer.audio import Audio, load, silence
 
@@ -70,9 +69,18 @@ def pulse_microphone() -> Iterator[dict[str, str]]:
     env = dict(os.environ, XDG_RUNTIME_DIR=runtime, PULSE_RUNTIME_PATH=os.path.join(runtime, "pulse"))
     env.pop("PULSE_SERVER", None)
     subprocess.run(
-        ["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--load=module-native-protocol-unix",
-         "--load=module-null-sink sink_name=virt", "--log-target=stderr"],
-        env=env, check=True, stderr=subprocess.DEVNULL,
+        [
+            "pulseaudio",
+            "-D",
+            "--exit-idle-time=-1",
+            "-n",
+            "--load=module-native-protocol-unix",
+            "--load=module-null-sink sink_name=virt",
+            "--log-target=stderr",
+        ],
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(50):

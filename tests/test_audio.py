@@ -36,7 +36,9 @@ def write_wav(path: Path, x: np.ndarray, rate: int, channels: int, width: int) -
     return path
 
 
-@pytest.mark.parametrize(("rate", "channels", "width"), [(44100, 2, 3), (8000, 1, 1), (48000, 1, 4), (22050, 2, 2), (16000, 1, 2)])
+@pytest.mark.parametrize(
+    ("rate", "channels", "width"), [(44100, 2, 3), (8000, 1, 1), (48000, 1, 4), (22050, 2, 2), (16000, 1, 2)]
+)
 def test_any_pcm_wav_becomes_16k_mono_16bit(tmp_path: Path, rate: int, channels: int, width: int) -> None:
     a = load(write_wav(tmp_path / "x.wav", tone(rate), rate, channels, width))
     assert abs(a.duration - 1.0) < 0.01
@@ -59,7 +61,12 @@ def test_bad_files_raise_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "empty.wav").write_bytes(b"")
     (tmp_path / "text.wav").write_text("hello, not audio")
     write_wav(tmp_path / "nothing.wav", np.zeros(0), 16000, 1, 2)
-    for name, words in [("empty.wav", "empty"), ("text.wav", "not a WAV file"), ("nothing.wav", "no audio"), ("missing.wav", "no such file")]:
+    for name, words in [
+        ("empty.wav", "empty"),
+        ("text.wav", "not a WAV file"),
+        ("nothing.wav", "no audio"),
+        ("missing.wav", "no such file"),
+    ]:
         with pytest.raises(AudioError, match=words):
             load(tmp_path / name)
 

@@ -115,7 +115,9 @@ def test_cli_transcribe_and_score_audio(tmp_path: Path, thanks_audio) -> None:  
     doc = json.loads(proc.stdout)
     assert "thank" in doc["text"] and doc["words"][0]["start"] > 0.3
 
-    proc = run_cli("score", "-s", "ux-designer", "--audio", str(wav), "--json", env={"TRAINER_MODELS": str(tmp_path / "none")})
+    proc = run_cli(
+        "score", "-s", "ux-designer", "--audio", str(wav), "--json", env={"TRAINER_MODELS": str(tmp_path / "none")}
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["engine"] == "pocketsphinx"

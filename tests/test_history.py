@@ -25,8 +25,19 @@ CLOSE = "I really want this job. Do you have any concerns about my background? W
 
 def record(total: int = 50, audio_bytes: int = 0) -> RunRecord:
     return RunRecord(
-        kind="score", scenario="ux-designer", scenario_title="UX", total=total,
-        items=[{"id": "thanks_given", "passed": True, "score": 1.0, "evidence": [{"text": "Thank you", "start": 0, "end": 9}], "suggestion": None}],
+        kind="score",
+        scenario="ux-designer",
+        scenario_title="UX",
+        total=total,
+        items=[
+            {
+                "id": "thanks_given",
+                "passed": True,
+                "score": 1.0,
+                "evidence": [{"text": "Thank you", "start": 0, "end": 9}],
+                "suggestion": None,
+            }
+        ],
         transcript={"text": "Thank you", "words": []},
         recordings=[Recording(0, 0.0, os.urandom(audio_bytes))] if audio_bytes else [],
     )
@@ -103,7 +114,9 @@ def test_two_processes_saving_at_once_both_land(trainer_home: Path) -> None:
 def test_killed_during_saves_leaves_no_half_run(trainer_home: Path) -> None:
     Store().runs()
     env = dict(os.environ, TRAINER_HOME=str(trainer_home))
-    proc = subprocess.Popen([sys.executable, "-c", SAVER, "100000", "2000000"], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SAVER, "100000", "2000000"], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     for _ in range(3):
         proc.stdout.readline()  # a few runs are in
@@ -189,7 +202,17 @@ def practice_runs(n: int) -> None:
     ]
     for k in range(n):
         turns = lines if k else lines[-1:]
-        proc = run_cli("practice", "ux-designer", "--text", "--no-voice", "--seed", "1", "--summary", f"note {k}", stdin="\n".join(turns) + "\n")
+        proc = run_cli(
+            "practice",
+            "ux-designer",
+            "--text",
+            "--no-voice",
+            "--seed",
+            "1",
+            "--summary",
+            f"note {k}",
+            stdin="\n".join(turns) + "\n",
+        )
         assert proc.returncode == 0, proc.stderr
 
 
@@ -202,7 +225,9 @@ def test_history_show_export_delete(trainer_home: Path) -> None:
     doc = json.loads(run_cli("export").stdout)
     assert [r["id"] for r in doc] == [1, 2, 3] and doc[1]["conversation"][0]["kind"] == "signal"
     rows = list(csv.DictReader(io.StringIO(run_cli("export", "--format", "csv").stdout)))
-    assert [r["run"] for r in rows] == ["1", "2", "3"] and rows[0]["gaps_probed"] == "0" and rows[1]["gaps_probed"] == "1"
+    assert (
+        [r["run"] for r in rows] == ["1", "2", "3"] and rows[0]["gaps_probed"] == "0" and rows[1]["gaps_probed"] == "1"
+    )
     assert run_cli("delete", "2", "--yes").returncode == 0
     assert [r["id"] for r in json.loads(run_cli("export").stdout)] == [1, 3]
     missing = run_cli("show", "2")
@@ -223,7 +248,10 @@ def test_replay_scrolls_the_transcript(trainer_home: Path, tmp_path: Path) -> No
     from tests.speech import natural
 
     wav = natural("Thanks again for your time today.").save(tmp_path / "t.wav")
-    assert run_cli("score", "-s", "ux-designer", "--audio", str(wav), env={"TRAINER_MODELS": str(tmp_path)}).returncode == 0
+    assert (
+        run_cli("score", "-s", "ux-designer", "--audio", str(wav), env={"TRAINER_MODELS": str(tmp_path)}).returncode
+        == 0
+    )
     t0 = time.monotonic()
     proc = run_cli("replay", "1", "--no-audio", "--speed", "2")
     assert proc.returncode == 0, proc.stderr
@@ -244,14 +272,28 @@ def test_html_report_renders_in_a_real_browser(trainer_home: Path, tmp_path: Pat
     assert "http://" not in text and "https://" not in text  # self-contained
     chromium = "/usr/bin/chromium"
     assert Path(chromium).exists(), "scripts/setup.sh --test installs Debian's chromium"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
     assert 'class="hit-gaps_probed"' in dom and 'class="hit-thanks_given"' in dom
     assert "What to say next time" in dom and "data:image/png;base64," in dom
     shot = tmp_path / "shot.png"
-    subprocess.run([chromium, *flags, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    subprocess.run(
+        [chromium, *flags, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     from PIL import Image
 
     image = Image.open(shot).convert("L")

@@ -135,7 +135,12 @@ def test_recognizer_output_scores_like_written_text() -> None:
     result = score(load("staff-accountant"), Transcript(asr))
     passed = {i.id for i in result.items if i.passed}
     assert passed == {
-        "skills_restated", "gaps_probed", "next_step_asked", "follow_up_permission", "thanks_given", "concise",
+        "skills_restated",
+        "gaps_probed",
+        "next_step_asked",
+        "follow_up_permission",
+        "thanks_given",
+        "concise",
     }
 
 

@@ -9,7 +9,13 @@ def test_like_and_you_know_count_only_as_fillers() -> None:
 
 
 def test_timed_metrics() -> None:
-    ws = [Word("um", 1.0, 1.3), Word("thank", 1.4, 1.7), Word("you", 1.7, 1.9), Word("for", 4.5, 4.7), Word("coming", 4.7, 5.0)]
+    ws = [
+        Word("um", 1.0, 1.3),
+        Word("thank", 1.4, 1.7),
+        Word("you", 1.7, 1.9),
+        Word("for", 4.5, 4.7),
+        Word("coming", 4.7, 5.0),
+    ]
     m = measure(Transcript.from_words(ws))
     assert m.time_to_first_word_s == 1.0
     assert m.duration_s == 4.0

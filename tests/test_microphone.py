@@ -25,8 +25,13 @@ def mic_env():  # type: ignore[no-untyped-def]
 def start_trainer(env: dict[str, str], home: Path, *args: str) -> subprocess.Popen[str]:
     full = dict(env, TRAINER_HOME=str(home), TRAINER_MODELS=str(home / "models"), COLUMNS="120")
     return subprocess.Popen(
-        [sys.executable, "-m", "trainer", *args], env=full, cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "trainer", *args],
+        env=full,
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -38,8 +43,22 @@ def test_devices_lists_the_virtual_microphone(mic_env, trainer_home: Path) -> No
 
 
 def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    wav = natural("Thanks again for your time today. What is the next step in the process?", tail=0.2).save(tmp_path / "say.wav")
-    proc = start_trainer(mic_env, trainer_home, "score", "--mic", "-s", "ux-designer", "--json", "--silence", "1.5", "--max-seconds", "40")
+    wav = natural("Thanks again for your time today. What is the next step in the process?", tail=0.2).save(
+        tmp_path / "say.wav"
+    )
+    proc = start_trainer(
+        mic_env,
+        trainer_home,
+        "score",
+        "--mic",
+        "-s",
+        "ux-designer",
+        "--json",
+        "--silence",
+        "1.5",
+        "--max-seconds",
+        "40",
+    )
     time.sleep(3)  # the microphone opens and the model loads
     play_into_microphone(mic_env, wav)
     out, err = proc.communicate(timeout=90)

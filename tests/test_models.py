@@ -63,12 +63,17 @@ class Server:
 
     def add(self, name: str, data: bytes, size: int | None = None, md5: str | None = None) -> None:
         self.files[f"{name}.zip"] = data
-        self.list.append({
-            "name": name, "lang": "en-us", "type": "small", "obsolete": "false",
-            "url": f"{self.url}/{name}.zip",
-            "size": len(data) if size is None else size,
-            "md5": md5 or hashlib.md5(data).hexdigest(),
-        })
+        self.list.append(
+            {
+                "name": name,
+                "lang": "en-us",
+                "type": "small",
+                "obsolete": "false",
+                "url": f"{self.url}/{name}.zip",
+                "size": len(data) if size is None else size,
+                "md5": md5 or hashlib.md5(data).hexdigest(),
+            }
+        )
 
 
 @pytest.fixture

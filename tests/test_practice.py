@@ -4,7 +4,6 @@ recognized by the embedded engine, one WAV per turn."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -54,8 +53,15 @@ def test_interviewer_reacts_to_probe_question_and_thanks() -> None:
     sc = load("warehouse-supervisor")
     result = run(sc, Lines(PROBE, ANSWER, NEXT, THANKS), Quiet(), SessionOptions(seed=3))
     assert kinds(result) == [
-        "i:signal", "c:turn", "i:objection", "c:objection_answer", "i:anything_else",
-        "c:turn", "i:next_step", "c:turn", "i:goodbye",
+        "i:signal",
+        "c:turn",
+        "i:objection",
+        "c:objection_answer",
+        "i:anything_else",
+        "c:turn",
+        "i:next_step",
+        "c:turn",
+        "i:goodbye",
     ]
     assert result.objection in sc.objections
     ids = [i.id for i in result.score.items]
@@ -68,12 +74,18 @@ def test_interviewer_reacts_to_probe_question_and_thanks() -> None:
 
 
 def test_whole_close_in_one_turn_still_gets_every_reaction() -> None:
-    result = run(load("warehouse-supervisor"), Lines(f"{PROBE} {NEXT} {THANKS}", ANSWER), Quiet(), SessionOptions(seed=1))
+    result = run(
+        load("warehouse-supervisor"), Lines(f"{PROBE} {NEXT} {THANKS}", ANSWER), Quiet(), SessionOptions(seed=1)
+    )
     assert kinds(result) == ["i:signal", "c:turn", "i:objection", "c:objection_answer", "i:next_step", "i:goodbye"]
 
 
 def test_dismissing_the_objection_fails_it_and_lingering_fails_concise() -> None:
-    result = run(load("warehouse-supervisor"), Lines(PROBE, "That's not a problem, I'll be fine.", THANKS, "oh and also one more thing"), Quiet())
+    result = run(
+        load("warehouse-supervisor"),
+        Lines(PROBE, "That's not a problem, I'll be fine.", THANKS, "oh and also one more thing"),
+        Quiet(),
+    )
     assert not result.score.item("objection_handled").passed
     assert "brushed the concern aside" in (result.score.item("objection_handled").suggestion or "")
     assert result.lingered_words == 6 and not result.score.item("concise").passed
@@ -88,7 +100,18 @@ def test_no_probe_means_no_objection_and_advice_to_probe() -> None:
 
 def test_cli_text_session_json(trainer_home: Path) -> None:
     stdin = "\n".join([PROBE, ANSWER, NEXT, THANKS]) + "\n"
-    proc = run_cli("practice", "warehouse-supervisor", "--text", "--no-voice", "--json", "--seed", "2", "--summary", "Met Dana; concern: nights.", stdin=stdin)
+    proc = run_cli(
+        "practice",
+        "warehouse-supervisor",
+        "--text",
+        "--no-voice",
+        "--json",
+        "--seed",
+        "2",
+        "--summary",
+        "Met Dana; concern: nights.",
+        stdin=stdin,
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [i["id"] for i in doc["items"]] == [*ITEM_IDS, "objection_handled"]
@@ -119,7 +142,9 @@ def turn_wavs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def test_cli_session_from_recordings(turn_wavs: list[Path], tmp_path: Path) -> None:
     args = [a for w in turn_wavs for a in ("--input", str(w))]
-    proc = run_cli("practice", "warehouse-supervisor", *args, "--no-voice", "--json", env={"TRAINER_MODELS": str(tmp_path)})
+    proc = run_cli(
+        "practice", "warehouse-supervisor", *args, "--no-voice", "--json", env={"TRAINER_MODELS": str(tmp_path)}
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     conv = [f"{c['speaker'][0]}:{c['kind']}" for c in doc["conversation"]]

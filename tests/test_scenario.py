@@ -34,13 +34,25 @@ def test_corpus_scenarios_are_valid() -> None:
 @pytest.mark.parametrize(
     ("edit", "key", "words"),
     [
-        (lambda t: t.replace('role = "Staff accountant"', 'role = "Staff accountant"\ncolour = "blue"'), "colour", "unknown key"),
+        (
+            lambda t: t.replace('role = "Staff accountant"', 'role = "Staff accountant"\ncolour = "blue"'),
+            "colour",
+            "unknown key",
+        ),
         (lambda t: t.replace("min_skills = 3", 'min_skills = "three"'), "checklist.min_skills", "whole number"),
         (lambda t: t.replace("min_skills = 3", "min_skills = true"), "checklist.min_skills", "whole number"),
-        (lambda t: re.sub(r"objections = \[.*?\]", "objections = []", t, flags=re.S), "interviewer.objections", "empty"),
+        (
+            lambda t: re.sub(r"objections = \[.*?\]", "objections = []", t, flags=re.S),
+            "interviewer.objections",
+            "empty",
+        ),
         (lambda t: t.replace('title = "Staff accountant, mid-sized manufacturing company"\n', ""), "title", "missing"),
         (lambda t: t.replace("min_skills = 3", "min_skills = 9"), "checklist.min_skills", "only 5 skills"),
-        (lambda t: t.replace('"audit preparation",', '"audit preparation", 42,'), "candidate.skills[5]", "non-empty string"),
+        (
+            lambda t: t.replace('"audit preparation",', '"audit preparation", 42,'),
+            "candidate.skills[5]",
+            "non-empty string",
+        ),
     ],
 )
 def test_each_mistake_names_the_key_and_what_was_expected(edit, key: str, words: str) -> None:  # type: ignore[no-untyped-def]

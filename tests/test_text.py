@@ -6,8 +6,22 @@ def test_numbers_are_spelled_like_a_recognizer_writes_them() -> None:
     assert number_to_words(1_200_000) == ["one", "million", "two", "hundred", "thousand"]
     words = [t.text for t in normalize("I hit 118% of a $1.2 million quota, 1,000 calls").tokens]
     assert words == [
-        "i", "hit", "one", "hundred", "eighteen", "percent", "of", "a", "one", "point", "two",
-        "million", "quota", "one", "thousand", "calls",
+        "i",
+        "hit",
+        "one",
+        "hundred",
+        "eighteen",
+        "percent",
+        "of",
+        "a",
+        "one",
+        "point",
+        "two",
+        "million",
+        "quota",
+        "one",
+        "thousand",
+        "calls",
     ]
 
 
@@ -18,7 +32,12 @@ def test_apostrophes_hyphens_and_variants_match_recognizer_output() -> None:
 
 def test_spelled_letters_join_and_alphanumerics_stay_whole() -> None:
     assert [t.text for t in normalize("A/B tests and a b tests, a11y").tokens] == [
-        "ab", "tests", "and", "ab", "tests", "a11y",
+        "ab",
+        "tests",
+        "and",
+        "ab",
+        "tests",
+        "a11y",
     ]
 
 
@@ -26,7 +45,10 @@ def test_tokens_keep_offsets_of_the_original_text() -> None:
     text = "Um, thanks so much!"
     t = normalize(text)
     assert [(tok.text, text[tok.start : tok.end]) for tok in t.tokens] == [
-        ("um", "Um"), ("thanks", "thanks"), ("so", "so"), ("much", "much"),
+        ("um", "Um"),
+        ("thanks", "thanks"),
+        ("so", "so"),
+        ("much", "much"),
     ]
     assert t.tokens[0].filler and not t.tokens[1].filler
     assert [w.text for w in t.words] == ["thanks", "so", "much"]

@@ -81,7 +81,19 @@ def test_auto_prefers_whisper_when_its_model_is_installed(tmp_path: Path, monkey
 
 def test_cli_whisper_with_model_path(tmp_path: Path, two_utterances) -> None:  # type: ignore[no-untyped-def]
     wav = two_utterances.save(tmp_path / "close.wav")
-    proc = run_cli("score", "-s", "warehouse-supervisor", "--audio", str(wav), "--engine", "whisper", "--model", str(whisper_tiny_en()), "--json", "--no-save")
+    proc = run_cli(
+        "score",
+        "-s",
+        "warehouse-supervisor",
+        "--audio",
+        str(wav),
+        "--engine",
+        "whisper",
+        "--model",
+        str(whisper_tiny_en()),
+        "--json",
+        "--no-save",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["engine"] == "whisper" and "Recognizer: whisper" in proc.stderr

@@ -23,9 +23,20 @@ def png(progress: Progress) -> bytes:
     top.set_xticks(xs)
     top.grid(alpha=0.3)
     pace = top.twinx()
-    pace.plot(xs, [p.wpm if p.wpm is not None else float("nan") for p in progress.points], marker="s", color="#dd6b20", label="words / minute")
-    pace.plot(xs, [p.fillers_per_minute * 10 if p.fillers_per_minute is not None else float("nan") for p in progress.points],
-              marker="^", color="#805ad5", label="fillers / minute × 10")
+    pace.plot(
+        xs,
+        [p.wpm if p.wpm is not None else float("nan") for p in progress.points],
+        marker="s",
+        color="#dd6b20",
+        label="words / minute",
+    )
+    pace.plot(
+        xs,
+        [p.fillers_per_minute * 10 if p.fillers_per_minute is not None else float("nan") for p in progress.points],
+        marker="^",
+        color="#805ad5",
+        label="fillers / minute × 10",
+    )
     pace.set_ylabel("pace")
     lines = top.get_legend_handles_labels()
     more = pace.get_legend_handles_labels()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
@@ -61,9 +60,15 @@ def load_script(sc: Scenario) -> Script:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
                 turns, answers = data["turns"], data["objection_answers"]
             except (tomllib.TOMLDecodeError, KeyError) as exc:
-                raise ScenarioError(path, None, f"not a demo script ({exc}); expected turns and objection_answers") from None
+                raise ScenarioError(
+                    path, None, f"not a demo script ({exc}); expected turns and objection_answers"
+                ) from None
             if len(answers) != len(sc.objections):
-                raise ScenarioError(path, "objection_answers", f"has {len(answers)} entries; expected one per objection ({len(sc.objections)})")
+                raise ScenarioError(
+                    path,
+                    "objection_answers",
+                    f"has {len(answers)} entries; expected one per objection ({len(sc.objections)})",
+                )
             return Script(tuple(turns), tuple(answers))
     return _generated(sc)
 

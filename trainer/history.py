@@ -29,10 +29,17 @@ class Saved:
     fallback: Path | None = None
 
 
-def from_score(kind: str, scenario: Scenario, score: Score, transcript: Transcript, metrics: Metrics | None) -> RunRecord:
+def from_score(
+    kind: str, scenario: Scenario, score: Score, transcript: Transcript, metrics: Metrics | None
+) -> RunRecord:
     return RunRecord(
-        kind=kind, scenario=scenario.name, scenario_title=scenario.title, total=score.total,
-        items=[i.to_dict() for i in score.items], transcript=transcript.to_dict(), engine=transcript.engine,
+        kind=kind,
+        scenario=scenario.name,
+        scenario_title=scenario.title,
+        total=score.total,
+        items=[i.to_dict() for i in score.items],
+        transcript=transcript.to_dict(),
+        engine=transcript.engine,
         metrics=metrics.to_dict() if metrics else None,
     )
 
@@ -78,7 +85,8 @@ def to_score(record: RunRecord) -> Score:
     items = []
     for d in record.items:
         evidence = [
-            Evidence(e["text"], e["start"], e["end"], e.get("start_s"), e.get("end_s"), e.get("note")) for e in d["evidence"]
+            Evidence(e["text"], e["start"], e["end"], e.get("start_s"), e.get("end_s"), e.get("note"))
+            for e in d["evidence"]
         ]
         items.append(ItemResult(d["id"], d["passed"], d["score"], evidence, d.get("suggestion"), d.get("heard")))
     return Score(record.scenario, items, record.total)
@@ -95,8 +103,12 @@ def to_metrics(record: RunRecord) -> Metrics | None:
     if not m:
         return None
     return Metrics(
-        words=m["words"], duration_s=m["duration_s"], words_per_minute=m["words_per_minute"],
-        fillers=[Filler(f["text"], f["at"]) for f in m["fillers"]], fillers_per_minute=m["fillers_per_minute"],
-        pauses=[tuple(p) for p in m["pauses"]], longest_pause_s=m["longest_pause_s"],  # type: ignore[misc]
+        words=m["words"],
+        duration_s=m["duration_s"],
+        words_per_minute=m["words_per_minute"],
+        fillers=[Filler(f["text"], f["at"]) for f in m["fillers"]],
+        fillers_per_minute=m["fillers_per_minute"],
+        pauses=[tuple(p) for p in m["pauses"]],
+        longest_pause_s=m["longest_pause_s"],  # type: ignore[misc]
         time_to_first_word_s=m["time_to_first_word_s"],
     )

@@ -75,20 +75,17 @@ def build(run: RunRecord, chart_png: bytes | None) -> str:
                 )
     rows = "".join(
         f'<tr><td class="{"passed" if i["passed"] else "missed"}">{"✓" if i["passed"] else "✗"}</td>'
-        f'<td>{html.escape(LABELS.get(i["id"], i["id"]))}</td><td>{i["score"]:.2f}</td></tr>'
+        f"<td>{html.escape(LABELS.get(i['id'], i['id']))}</td><td>{i['score']:.2f}</td></tr>"
         for i in run.items
     )
     misses = "".join(
-        f'<li><b>{html.escape(LABELS.get(i["id"], i["id"]))}</b>: {html.escape(i.get("suggestion") or "")}</li>'
+        f"<li><b>{html.escape(LABELS.get(i['id'], i['id']))}</b>: {html.escape(i.get('suggestion') or '')}</li>"
         for i in run.items
         if not i["passed"]
     )
-    legend = "".join(
-        f'<span style="background:{c}">{html.escape(LABELS[i])}</span>' for i, c in COLOURS.items()
-    )
+    legend = "".join(f'<span style="background:{c}">{html.escape(LABELS[i])}</span>' for i, c in COLOURS.items())
     timeline = (
-        f'<h2>Timeline</h2><div class="timeline" id="timeline">{"".join(ticks)}</div>'
-        f"<p>0 s — {length:.0f} s</p>"
+        f'<h2>Timeline</h2><div class="timeline" id="timeline">{"".join(ticks)}</div><p>0 s — {length:.0f} s</p>'
         if ticks
         else ""
     )

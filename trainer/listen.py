@@ -8,8 +8,8 @@ adapts to the room: speech is anything well above the quietest level heard so fa
 from __future__ import annotations
 
 import threading
-from collections import deque
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 

@@ -56,20 +56,71 @@ _GROUP_OF: dict[str, int] = {w: i for i, g in enumerate(SYNONYM_GROUPS) for w in
 
 # Irregular past forms, so "kept the CRM current" matches "keep the CRM up to date".
 IRREGULAR = {
-    "built": "build", "kept": "keep", "ran": "run", "led": "lead", "taught": "teach", "wrote": "write",
-    "written": "write", "sold": "sell", "made": "make", "met": "meet", "did": "do", "done": "do",
-    "brought": "bring", "caught": "catch", "spent": "spend", "won": "win", "grew": "grow", "grown": "grow",
-    "drove": "drive", "driven": "drive", "gave": "give", "given": "give", "took": "take", "taken": "take",
-    "chose": "choose", "chosen": "choose", "began": "begin", "begun": "begin", "ran": "run", "sped": "speed",
-    "found": "find", "held": "hold", "told": "tell", "thought": "think", "understood": "understand",
-    "went": "go", "gone": "go", "saw": "see", "seen": "see", "knew": "know", "known": "know",
-    "shipped": "ship", "rebuilt": "rebuild", "spoke": "speak", "spoken": "speak", "bought": "buy",
+    "built": "build",
+    "kept": "keep",
+    "ran": "run",
+    "led": "lead",
+    "taught": "teach",
+    "wrote": "write",
+    "written": "write",
+    "sold": "sell",
+    "made": "make",
+    "met": "meet",
+    "did": "do",
+    "done": "do",
+    "brought": "bring",
+    "caught": "catch",
+    "spent": "spend",
+    "won": "win",
+    "grew": "grow",
+    "grown": "grow",
+    "drove": "drive",
+    "driven": "drive",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "chose": "choose",
+    "chosen": "choose",
+    "began": "begin",
+    "begun": "begin",
+    "sped": "speed",
+    "found": "find",
+    "held": "hold",
+    "told": "tell",
+    "thought": "think",
+    "understood": "understand",
+    "went": "go",
+    "gone": "go",
+    "saw": "see",
+    "seen": "see",
+    "knew": "know",
+    "known": "know",
+    "shipped": "ship",
+    "rebuilt": "rebuild",
+    "spoke": "speak",
+    "spoken": "speak",
+    "bought": "buy",
 }
 
 # (suffix, shortest stem it may leave): "family" keeps its "ly", "accurately" loses it.
 _SUFFIXES = (
-    ("ations", 3), ("ation", 3), ("ments", 5), ("ment", 5), ("ings", 3), ("ing", 3), ("ied", 3),
-    ("ies", 3), ("ed", 3), ("es", 3), ("ers", 3), ("er", 3), ("ors", 5), ("or", 5), ("ly", 5), ("s", 3),
+    ("ations", 3),
+    ("ation", 3),
+    ("ments", 5),
+    ("ment", 5),
+    ("ings", 3),
+    ("ing", 3),
+    ("ied", 3),
+    ("ies", 3),
+    ("ed", 3),
+    ("es", 3),
+    ("ers", 3),
+    ("er", 3),
+    ("ors", 5),
+    ("or", 5),
+    ("ly", 5),
+    ("s", 3),
 )
 
 
@@ -90,9 +141,21 @@ def stem(word: str) -> str:
 
 
 _PHONETIC_RULES = (
-    ("ph", "f"), ("ck", "k"), ("ch", "x"), ("sh", "x"), ("th", "t"), ("qu", "k"),
-    ("c(?=[eiy])", "s"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("b", "p"),
-    ("d", "t"), ("g", "k"), ("v", "f"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ch", "x"),
+    ("sh", "x"),
+    ("th", "t"),
+    ("qu", "k"),
+    ("c(?=[eiy])", "s"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("b", "p"),
+    ("d", "t"),
+    ("g", "k"),
+    ("v", "f"),
 )
 
 
@@ -185,7 +248,9 @@ def compile_pattern(source: str) -> Pattern:
             continue
         optional = part.endswith("?")
         part = part.rstrip("?")
-        alts = tuple(tuple(w if not a.startswith("=") else "=" + w.lstrip("=") for w in a.split("_")) for a in part.split("|"))
+        alts = tuple(
+            tuple(w if not a.startswith("=") else "=" + w.lstrip("=") for w in a.split("_")) for a in part.split("|")
+        )
         slots.append(Slot(alts, optional))
     return Pattern(source, tuple(slots))
 

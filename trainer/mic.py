@@ -82,7 +82,9 @@ class Microphone:
     def open(self) -> Microphone:
         sd = _sounddevice()
         if not devices():
-            raise DeviceError("no input device found; plug in a microphone (see `trainer devices`), or give a recording or a transcript instead")
+            raise DeviceError(
+                "no input device found; plug in a microphone (see `trainer devices`), or give a recording or a transcript instead"
+            )
         for rate in (RATE, None):
             try:
                 if rate is None:

@@ -110,14 +110,18 @@ def download_whisper(name: str) -> Path:
     """`whisper-tiny.en` and the like, from the model hub faster-whisper uses."""
     size = name.removeprefix("whisper-")
     if size not in WHISPER_SIZES:
-        raise ModelError(f"{name}: unknown Whisper model; expected one of {', '.join('whisper-' + s for s in WHISPER_SIZES)}")
+        raise ModelError(
+            f"{name}: unknown Whisper model; expected one of {', '.join('whisper-' + s for s in WHISPER_SIZES)}"
+        )
     final = paths.models_dir() / name
     if final.is_dir() and whisper_layout_problem(final) is None:
         return final
     try:
         from faster_whisper.utils import download_model
     except ImportError:
-        raise ModelError("faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`") from None
+        raise ModelError(
+            "faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`"
+        ) from None
     root = paths.models_dir()
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=root) as tmp:
@@ -197,7 +201,9 @@ def vosk_entry(name: str) -> dict[str, object]:
     return entries[name]
 
 
-def download_vosk(name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = None, entry: dict[str, object] | None = None) -> Path:
+def download_vosk(
+    name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = None, entry: dict[str, object] | None = None
+) -> Path:
     """Download, verify and install a vosk model by name; returns its folder."""
     root = paths.models_dir()
     final = root / name
@@ -205,7 +211,7 @@ def download_vosk(name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = No
         return final
     entry = entry or vosk_entry(name)
     url = str(entry.get("url") or f"{vosk_base_url()}/{name}.zip")
-    expected_size = int(entry["size"]) if str(entry.get("size", "")).isdigit() else None
+    expected_size = int(str(entry["size"])) if str(entry.get("size", "")).isdigit() else None
     expected_md5 = str(entry["md5"]) if entry.get("md5") else None
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=root) as tmp:
@@ -227,7 +233,9 @@ def download_vosk(name: str = DEFAULT_VOSK_MODEL, progress: Progress | None = No
                 if progress:
                     progress(done, total)
         if expected_size is not None and done != expected_size:
-            raise ModelError(f"{url}: got {done} bytes, expected {expected_size}; the download is incomplete, run it again")
+            raise ModelError(
+                f"{url}: got {done} bytes, expected {expected_size}; the download is incomplete, run it again"
+            )
         if expected_md5 and md5.hexdigest() != expected_md5:
             raise ModelError(f"{url}: checksum mismatch (md5 {md5.hexdigest()}, expected {expected_md5}); run it again")
         unpacked = Path(tmp) / "unpacked"

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainer.report import LABELS
 from trainer.store import RunRecord
 
 GENERIC_LINES = {
-    "skills_restated": "\"What I bring is ... , ... and ...\" — your three best skills in one breath.",
-    "requirements_matched": "\"Your position requires X, and I can deliver X: here is where I did it.\"",
-    "gaps_probed": "\"Do you see any gaps between my qualifications and the requirements for the job?\"",
-    "interest_reaffirmed": "\"This job and I sound like a terrific match.\"",
-    "next_step_asked": "\"What is the next step in the hiring process, and when do you expect to make a decision?\"",
-    "follow_up_permission": "\"May I feel free to call if I have further questions?\"",
-    "thanks_given": "\"Thank you for your time today.\"",
+    "skills_restated": '"What I bring is ... , ... and ..." — your three best skills in one breath.',
+    "requirements_matched": '"Your position requires X, and I can deliver X: here is where I did it."',
+    "gaps_probed": '"Do you see any gaps between my qualifications and the requirements for the job?"',
+    "interest_reaffirmed": '"This job and I sound like a terrific match."',
+    "next_step_asked": '"What is the next step in the hiring process, and when do you expect to make a decision?"',
+    "follow_up_permission": '"May I feel free to call if I have further questions?"',
+    "thanks_given": '"Thank you for your time today."',
     "concise": "Make each point once, thank them, and stop.",
-    "objection_handled": "\"That's a fair concern. When I faced something similar, I ...\"",
+    "objection_handled": '"That\'s a fair concern. When I faced something similar, I ..."',
 }
 
 
@@ -65,8 +66,11 @@ def compute(runs: list[RunRecord]) -> Progress:
     items = [ItemTrend(i, LABELS[i], *counts[i]) for i in order if i in counts]
     points = [
         Point(
-            r.id or 0, r.created_at or "", r.total,
-            (r.metrics or {}).get("words_per_minute"), (r.metrics or {}).get("fillers_per_minute"),
+            r.id or 0,
+            r.created_at or "",
+            r.total,
+            (r.metrics or {}).get("words_per_minute"),
+            (r.metrics or {}).get("fillers_per_minute"),
         )
         for r in runs
     ]
@@ -86,7 +90,7 @@ def compute(runs: list[RunRecord]) -> Progress:
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: list[float | None], low: float = 0.0, high: float = 100.0) -> str:
+def sparkline(values: Sequence[float | None], low: float = 0.0, high: float = 100.0) -> str:
     out = []
     for v in values:
         if v is None:

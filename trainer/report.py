@@ -110,7 +110,9 @@ def render_transcript(transcript: Transcript) -> Panel:
 def render_conversation(events: list[Event] | list[dict[str, Any]]) -> Panel:
     """The mock close as it happened, with times on the session clock."""
     lines = Text()
-    rows = [e if isinstance(e, dict) else {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": e.at} for e in events]
+    rows = [
+        e if isinstance(e, dict) else {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": e.at} for e in events
+    ]
     timed = any(r["at"] for r in rows)
     for r in rows:
         who = "Interviewer" if r["speaker"] == "interviewer" else "You"
@@ -119,5 +121,5 @@ def render_conversation(events: list[Event] | list[dict[str, Any]]) -> Panel:
         if timed:
             lines.append(f"[{r['at']:5.1f}s] ", style="dim")
         lines.append(f"{who}: ", style=style)
-        lines.append((r["text"] or "(silence)") + note + "\n")
+        lines.append(str(r["text"] or "(silence)") + note + "\n")
     return Panel(lines, title="The close", expand=True)

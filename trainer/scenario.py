@@ -132,9 +132,7 @@ def _check_value(path: Path, key: str, spec: Key, value: Any) -> None:
             if not isinstance(item, str) or not item.strip():
                 raise ScenarioError(path, f"{key}[{i}]", f"expected a non-empty string, got {item!r}")
         if not spec.min_items <= len(value) <= spec.max_items:
-            raise ScenarioError(
-                path, key, f"has {len(value)} entries; expected {spec.min_items} to {spec.max_items}"
-            )
+            raise ScenarioError(path, key, f"has {len(value)} entries; expected {spec.min_items} to {spec.max_items}")
     if isinstance(value, int) and not isinstance(value, bool):
         if spec.minimum is not None and value < spec.minimum:
             raise ScenarioError(path, key, f"is {value}; expected at least {spec.minimum:g}")
@@ -177,9 +175,7 @@ def parse(path: Path, text: str) -> Scenario:
     requirements: list[str] = flat["job.requirements"]
     min_skills = flat.get("checklist.min_skills", 3)
     if min_skills > len(skills):
-        raise ScenarioError(
-            path, "checklist.min_skills", f"is {min_skills}, but only {len(skills)} skills are listed"
-        )
+        raise ScenarioError(path, "checklist.min_skills", f"is {min_skills}, but only {len(skills)} skills are listed")
     min_req = flat.get("checklist.min_requirements", 2)
     if min_req > len(requirements):
         raise ScenarioError(
@@ -264,7 +260,7 @@ def load(name_or_file: str) -> Scenario:
     return load_file(resolve(name_or_file))
 
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # A trainer scenario: one role, one interviewer. Format: scenarios/README.md
 title = "{title}"
 role = "{role}"
@@ -303,4 +299,4 @@ min_skills = 3
 # min_requirements = 2
 # max_words = 300
 # max_seconds = 120
-'''
+"""

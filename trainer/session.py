@@ -113,8 +113,9 @@ def _onto_close(e: Evidence, said: list[tuple[float, CandidateTurn]], turn: Cand
     chars = 0
     for at, t in said:
         if t is turn:
-            times = (e.start_s + at, (e.end_s or e.start_s) + at) if e.start_s is not None else (None, None)
-            return Evidence(e.text, e.start + chars, e.end + chars, *times, note=e.note)
+            if e.start_s is None:
+                return Evidence(e.text, e.start + chars, e.end + chars, None, None, e.note)
+            return Evidence(e.text, e.start + chars, e.end + chars, e.start_s + at, (e.end_s or e.start_s) + at, e.note)
         if t.transcript.text.strip():
             chars += len(t.transcript.text.strip()) + 1
     return e

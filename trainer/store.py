@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def _m1_initial(db: sqlite3.Connection) -> None:
             PRIMARY KEY (run_id, turn)
         );
         CREATE INDEX runs_by_scenario ON runs(scenario, created_at);
-        """
+        """,
     )
 
 
@@ -107,10 +107,19 @@ class RunRecord:
 
     def to_dict(self, with_recordings: bool = False) -> dict[str, Any]:
         d = {
-            "id": self.id, "created_at": self.created_at, "kind": self.kind, "scenario": self.scenario,
-            "scenario_title": self.scenario_title, "engine": self.engine, "total": self.total,
-            "items": self.items, "transcript": self.transcript, "metrics": self.metrics,
-            "conversation": self.conversation, "objection": self.objection, "notes": self.notes,
+            "id": self.id,
+            "created_at": self.created_at,
+            "kind": self.kind,
+            "scenario": self.scenario,
+            "scenario_title": self.scenario_title,
+            "engine": self.engine,
+            "total": self.total,
+            "items": self.items,
+            "transcript": self.transcript,
+            "metrics": self.metrics,
+            "conversation": self.conversation,
+            "objection": self.objection,
+            "notes": self.notes,
         }
         if with_recordings:
             d["recordings"] = [{"turn": r.turn, "offset_s": r.offset_s, "bytes": len(r.wav)} for r in self.recordings]
@@ -150,7 +159,9 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 db.close()
-                raise self._fail(f"written by a newer trainer (schema {version}, this one knows {SCHEMA_VERSION}); upgrade trainer")
+                raise self._fail(
+                    f"written by a newer trainer (schema {version}, this one knows {SCHEMA_VERSION}); upgrade trainer"
+                )
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 db.close()
@@ -195,25 +206,40 @@ class Store:
 
     def save(self, run: RunRecord) -> int:
         """Save a whole run in one transaction; returns its id."""
-        created = run.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = run.created_at or datetime.now(UTC).isoformat(timespec="seconds")
         try:
             with self._transaction() as db:
                 cur = db.execute(
                     "INSERT INTO runs (created_at, kind, scenario, scenario_title, engine, total, transcript,"
                     " metrics, conversation, objection, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        created, run.kind, run.scenario, run.scenario_title, run.engine, run.total,
-                        json.dumps(run.transcript), json.dumps(run.metrics) if run.metrics is not None else None,
+                        created,
+                        run.kind,
+                        run.scenario,
+                        run.scenario_title,
+                        run.engine,
+                        run.total,
+                        json.dumps(run.transcript),
+                        json.dumps(run.metrics) if run.metrics is not None else None,
                         json.dumps(run.conversation) if run.conversation is not None else None,
-                        run.objection, run.notes,
+                        run.objection,
+                        run.notes,
                     ),
                 )
                 run_id = int(cur.lastrowid or 0)
                 db.executemany(
                     "INSERT INTO items VALUES (?,?,?,?,?,?,?,?)",
                     [
-                        (run_id, k, i["id"], int(i["passed"]), float(i["score"]), json.dumps(i["evidence"]),
-                         i.get("suggestion"), json.dumps(i["heard"]) if i.get("heard") is not None else None)
+                        (
+                            run_id,
+                            k,
+                            i["id"],
+                            int(i["passed"]),
+                            float(i["score"]),
+                            json.dumps(i["evidence"]),
+                            i.get("suggestion"),
+                            json.dumps(i["heard"]) if i.get("heard") is not None else None,
+                        )
                         for k, i in enumerate(run.items)
                     ],
                 )
@@ -245,8 +271,11 @@ class Store:
     def _record(self, row: sqlite3.Row, db: sqlite3.Connection, with_recordings: bool) -> RunRecord:
         items = [
             {
-                "id": r["item"], "passed": bool(r["passed"]), "score": r["score"],
-                "evidence": json.loads(r["evidence"]), "suggestion": r["suggestion"],
+                "id": r["item"],
+                "passed": bool(r["passed"]),
+                "score": r["score"],
+                "evidence": json.loads(r["evidence"]),
+                "suggestion": r["suggestion"],
                 **({"heard": json.loads(r["heard"])} if r["heard"] is not None else {}),
             }
             for r in db.execute("SELECT * FROM items WHERE run_id = ? ORDER BY position", (row["id"],))
@@ -258,11 +287,19 @@ class Store:
                 for r in db.execute("SELECT * FROM recordings WHERE run_id = ? ORDER BY turn", (row["id"],))
             ]
         return RunRecord(
-            kind=row["kind"], scenario=row["scenario"], scenario_title=row["scenario_title"], total=row["total"],
-            items=items, transcript=json.loads(row["transcript"]), engine=row["engine"],
+            kind=row["kind"],
+            scenario=row["scenario"],
+            scenario_title=row["scenario_title"],
+            total=row["total"],
+            items=items,
+            transcript=json.loads(row["transcript"]),
+            engine=row["engine"],
             metrics=json.loads(row["metrics"]) if row["metrics"] else None,
             conversation=json.loads(row["conversation"]) if row["conversation"] else None,
-            objection=row["objection"], notes=row["notes"], recordings=recordings, id=row["id"],
+            objection=row["objection"],
+            notes=row["notes"],
+            recordings=recordings,
+            id=row["id"],
             created_at=row["created_at"],
         )
 
@@ -270,7 +307,9 @@ class Store:
         """Runs oldest first (the last `limit` of them)."""
         db = self.connect()
         db.row_factory = sqlite3.Row
-        query = "SELECT * FROM runs" + (" WHERE scenario = ?" if scenario else "") + " ORDER BY created_at DESC, id DESC"
+        query = (
+            "SELECT * FROM runs" + (" WHERE scenario = ?" if scenario else "") + " ORDER BY created_at DESC, id DESC"
+        )
         args: tuple[Any, ...] = (scenario,) if scenario else ()
         if limit:
             query += f" LIMIT {int(limit)}"

@@ -86,7 +86,10 @@ def read(source: str, stdin_text: str | None = None) -> Transcript:
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
             raise TranscriptError(f'{name}: text: expected a JSON object with a "text" string')
         try:
-            words = [Word(str(w["word"]), float(w["start"]), float(w["end"]), w.get("confidence")) for w in doc.get("words") or []]
+            words = [
+                Word(str(w["word"]), float(w["start"]), float(w["end"]), w.get("confidence"))
+                for w in doc.get("words") or []
+            ]
         except (KeyError, TypeError, ValueError):
             raise TranscriptError(f'{name}: words: expected a list of {{"word", "start", "end"}} objects') from None
         transcript = Transcript(doc["text"], words, doc.get("engine"), doc.get("duration"))

@@ -57,7 +57,8 @@ def _render_espeak(text: str, settings: VoiceSettings, path: Path) -> bool:
     try:
         proc = subprocess.run(
             [exe, "-v", settings.voice, "-s", str(settings.rate), "-w", str(path), text],
-            capture_output=True, timeout=RENDER_TIMEOUT_S,
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired:
         return False

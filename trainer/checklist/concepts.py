@@ -180,7 +180,9 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
             found.append(Mention(concept.label, i, end, min(cov, 1.0)))
     for acronym, (a, b) in acronyms(concept).items():
         share = sum(concept.weights[a:b]) / concept.total
-        found += [Mention(concept.label, i, i + 1, share) for i, w in enumerate(words) if w == acronym and share >= threshold]
+        found += [
+            Mention(concept.label, i, i + 1, share) for i, w in enumerate(words) if w == acronym and share >= threshold
+        ]
     for alias in concept.aliases:
         n = len(alias)
         for i in range(len(words) - n + 1):

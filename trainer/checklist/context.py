@@ -48,7 +48,8 @@ class Context:
         """Evidence for words [start, end): the original text with offsets and, if known, seconds."""
         a, b = self.tokens[start].start, self.tokens[end - 1].end
         times = self.transcript.times(a, b) if self.transcript.words else None
-        return Evidence(self.transcript.text[a:b], a, b, *(times or (None, None)), note=note)
+        start_s, end_s = times if times else (None, None)
+        return Evidence(self.transcript.text[a:b], a, b, start_s, end_s, note)
 
     def hit_evidence(self, hits: list[Hit]) -> list[Evidence]:
         """Each hit with its clause around it, overlapping clauses merged into one piece."""

@@ -51,9 +51,11 @@ _COMMON = frozenset("last usually mostly really about around quite fairly very m
 def objection_handled(scenario: Scenario, objection: str | None, answer: Transcript | None) -> ItemResult:
     if objection is None:
         return ItemResult(
-            "objection_handled", False, 0.0,
+            "objection_handled",
+            False,
+            0.0,
             suggestion="Probe for gaps so the interviewer voices the objection, then answer it: "
-            "\"Do you have any concerns about my ability to do well in this job?\"",
+            '"Do you have any concerns about my ability to do well in this job?"',
         )
     ctx = Context(answer or Transcript(""))
     context = list(scenario.skills) + list(scenario.requirements) + list(scenario.objections)
@@ -83,7 +85,7 @@ def objection_handled(scenario: Scenario, objection: str | None, answer: Transcr
             why = "Back your answer with proof. "
         item.suggestion = (
             f"{why}Acknowledge it, then answer with a specific example or plan: \"That's a fair "
-            f"concern. When I faced something similar, I ... — so here I would ...\" (the objection was: "
-            f"\"{objection}\")"
+            f'concern. When I faced something similar, I ... — so here I would ..." (the objection was: '
+            f'"{objection}")'
         )
     return item

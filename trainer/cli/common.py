@@ -14,11 +14,11 @@ from rich.text import Text
 
 from trainer.engines import names as engine_names
 from trainer.errors import StorageError
-from trainer.history import Saved
 from trainer.hints import scenario_hints
+from trainer.history import Saved
 from trainer.listen import ListenOptions
-from trainer.scenario import Scenario
 from trainer.recognize import EngineRequest, Recognizer
+from trainer.scenario import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)
@@ -46,12 +46,26 @@ def engine_options(f: F) -> F:
 
 def listen_options(f: F) -> F:
     f = click.option("--device", help="Input device index or name (see `trainer devices`).")(f)
-    f = click.option("--silence", type=click.FloatRange(0.5, 10), default=2.0, show_default=True, help="Seconds of quiet that end your turn.")(f)
-    f = click.option("--max-seconds", type=click.FloatRange(5, 900), default=120.0, show_default=True, help="Hard limit for one turn.")(f)
+    f = click.option(
+        "--silence",
+        type=click.FloatRange(0.5, 10),
+        default=2.0,
+        show_default=True,
+        help="Seconds of quiet that end your turn.",
+    )(f)
+    f = click.option(
+        "--max-seconds",
+        type=click.FloatRange(5, 900),
+        default=120.0,
+        show_default=True,
+        help="Hard limit for one turn.",
+    )(f)
     return f
 
 
-def engine_request(engine: str, model: Path | None, scenario: Scenario | None = None, hints: bool = False) -> EngineRequest:
+def engine_request(
+    engine: str, model: Path | None, scenario: Scenario | None = None, hints: bool = False
+) -> EngineRequest:
     return EngineRequest(engine, model, scenario_hints(scenario) if scenario is not None and hints else ())
 
 

@@ -8,9 +8,8 @@ import click
 from rich.panel import Panel
 from rich.text import Text
 
-from trainer import demo
+from trainer import demo, history
 from trainer import scenario as scenarios
-from trainer import history
 from trainer.cli.common import announce, engine_options, engine_request, err, report_saved, save_option
 from trainer.cli.practice import present, show_candidate, show_line
 from trainer.practice import VoiceInterviewer
@@ -20,14 +19,23 @@ from trainer.session import Event, SessionOptions, run
 
 
 @click.command("demo")
-@click.option("--scenario", "-s", "scenario_name", default=demo.DEFAULT_SCENARIO, show_default=True, help="Scenario name or file.")
+@click.option(
+    "--scenario", "-s", "scenario_name", default=demo.DEFAULT_SCENARIO, show_default=True, help="Scenario name or file."
+)
 @click.option("--no-voice", is_flag=True, help="Don't play the interviewer's voice (lines are still synthesized).")
 @click.option("--seed", type=int, default=7, show_default=True, help="Which objection the interviewer raises.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @engine_options
 @save_option
 def demo_command(
-    scenario_name: str, no_voice: bool, seed: int, as_json: bool, engine: str, model: Path | None, hints: bool, no_save: bool
+    scenario_name: str,
+    no_voice: bool,
+    seed: int,
+    as_json: bool,
+    engine: str,
+    model: Path | None,
+    hints: bool,
+    no_save: bool,
 ) -> None:
     """Watch a sample candidate rehearse a close, heard by the offline recognizer."""
     sc = scenarios.load(scenario_name)
@@ -62,11 +70,13 @@ def demo_command(
         Console(),
         result.score,
         sc.title,
-        {"renderables": [
-            render_conversation(result.events),
-            Panel(said, title="What the sample candidate actually said", expand=True),
-            Panel(note, title="Recognition", expand=True),
-            render_delivery(result.metrics, result.engine),
-        ]},
+        {
+            "renderables": [
+                render_conversation(result.events),
+                Panel(said, title="What the sample candidate actually said", expand=True),
+                Panel(note, title="Recognition", expand=True),
+                render_delivery(result.metrics, result.engine),
+            ]
+        },
     )
     report_saved(saved)

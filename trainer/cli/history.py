@@ -15,13 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer import history
-from trainer.cli.common import err
 from trainer.audio import load_bytes
+from trainer.cli.common import err
 from trainer.errors import InputError
-from trainer.tts import play_async, stop_playback
 from trainer.progress import compute, sparkline
 from trainer.report import LABELS, print_report, render_conversation, render_delivery, render_transcript
 from trainer.store import RunRecord, Store
+from trainer.tts import play_async, stop_playback
 
 
 def _store() -> Store:
@@ -44,7 +44,9 @@ def history_command(scenario: str | None, last: int | None) -> None:
     table = Table("run", "when (UTC)", "kind", "scenario", "engine", "total", "items")
     for r in runs:
         passed = sum(i["passed"] for i in r.items)
-        table.add_row(str(r.id), _when(r), r.kind, r.scenario, r.engine or "text", str(r.total), f"{passed}/{len(r.items)}")
+        table.add_row(
+            str(r.id), _when(r), r.kind, r.scenario, r.engine or "text", str(r.total), f"{passed}/{len(r.items)}"
+        )
     Console().print(table)
 
 
@@ -76,7 +78,9 @@ def replay_command(run_id: int, no_audio: bool, speed: float) -> None:
     """Play a run's recordings with the transcript scrolling along."""
     run = _store().get(run_id, with_recordings=True)
     if not run.recordings:
-        raise InputError(f"run {run_id}: has no recordings (it was typed or scored from a transcript); try `trainer show {run_id}`")
+        raise InputError(
+            f"run {run_id}: has no recordings (it was typed or scored from a transcript); try `trainer show {run_id}`"
+        )
     words = history.to_transcript(run).words
     console = Console()
     for rec in run.recordings:
@@ -118,12 +122,25 @@ def export_command(fmt: str, scenario: str | None, output: Path | None) -> None:
         buf = io.StringIO()
         ids = list(LABELS)
         writer = csv.writer(buf)
-        writer.writerow(["run", "created_at", "kind", "scenario", "engine", "total", "words_per_minute", "fillers_per_minute", *ids])
+        writer.writerow(
+            ["run", "created_at", "kind", "scenario", "engine", "total", "words_per_minute", "fillers_per_minute", *ids]
+        )
         for r in runs:
             passed = {i["id"]: int(i["passed"]) for i in r.items}
             m = r.metrics or {}
-            writer.writerow([r.id, r.created_at, r.kind, r.scenario, r.engine or "", r.total,
-                             m.get("words_per_minute", ""), m.get("fillers_per_minute", ""), *[passed.get(i, "") for i in ids]])
+            writer.writerow(
+                [
+                    r.id,
+                    r.created_at,
+                    r.kind,
+                    r.scenario,
+                    r.engine or "",
+                    r.total,
+                    m.get("words_per_minute", ""),
+                    m.get("fillers_per_minute", ""),
+                    *[passed.get(i, "") for i in ids],
+                ]
+            )
         data = buf.getvalue()
     if output:
         output.write_text(data, encoding="utf-8")
@@ -163,13 +180,20 @@ def progress_command(scenario: str | None, last: int, chart: Path | None) -> Non
         table.add_row(t.label, f"{t.hits}/{t.runs}", Text("█" * round(t.rate * 20), style=colour))
     console.print(table)
     totals = [pt.total for pt in p.points]
-    console.print(f"Total          {sparkline(totals)}  {totals[0]} → {totals[-1]}" + (f" ({p.change:+d})" if p.change is not None else ""))
+    console.print(
+        f"Total          {sparkline(totals)}  {totals[0]} → {totals[-1]}"
+        + (f" ({p.change:+d})" if p.change is not None else "")
+    )
     wpm = [pt.wpm for pt in p.points]
     if any(v is not None for v in wpm):
-        console.print(f"Words a minute {sparkline(wpm, 80, 220)}  latest {next((v for v in reversed(wpm) if v is not None), 0):.0f}")
+        console.print(
+            f"Words a minute {sparkline(wpm, 80, 220)}  latest {next((v for v in reversed(wpm) if v is not None), 0):.0f}"
+        )
     fpm = [pt.fillers_per_minute for pt in p.points]
     if any(v is not None for v in fpm):
-        console.print(f"Fillers a min. {sparkline(fpm, 0, 10)}  latest {next((v for v in reversed(fpm) if v is not None), 0):.1f}")
+        console.print(
+            f"Fillers a min. {sparkline(fpm, 0, 10)}  latest {next((v for v in reversed(fpm) if v is not None), 0):.1f}"
+        )
     if p.focus:
         console.print(Text.assemble(("\nWork on: ", "bold"), p.focus.label, f" (hit {p.focus.hits} of {p.focus.runs})"))
         if p.focus_line:
@@ -197,4 +221,12 @@ def report_command(run_id: int, html_path: Path) -> None:
     err.print(f"Wrote {html_path}", style="dim")
 
 
-COMMANDS = [history_command, show_command, replay_command, export_command, delete_command, progress_command, report_command]
+COMMANDS = [
+    history_command,
+    show_command,
+    replay_command,
+    export_command,
+    delete_command,
+    progress_command,
+    report_command,
+]

@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from trainer import history, tts
 from trainer import scenario as scenarios
 from trainer import summary as summaries
-from trainer import tts
 from trainer.cli.common import (
     PartialDisplay,
     announce,
@@ -27,15 +27,14 @@ from trainer.cli.common import (
     report_saved,
     save_option,
 )
-from trainer import history
-from trainer.history import Saved
-from trainer.store import Store
 from trainer.errors import InputError
+from trainer.history import Saved
 from trainer.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.recognize import keep_recording, open_recognizer
 from trainer.report import print_report, render_conversation, render_delivery, to_json
 from trainer.scenario import Scenario
 from trainer.session import Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.store import Store
 
 
 def show_line(line: str, kind: str) -> None:
@@ -67,9 +66,7 @@ def typed_lines() -> Iterator[str]:
 
 
 def session_json(result: SessionResult) -> str:
-    conversation = [
-        {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": round(e.at, 2)} for e in result.events
-    ]
+    conversation = [{"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": round(e.at, 2)} for e in result.events]
     return to_json(
         result.score,
         transcript=result.close.to_dict(),
@@ -106,7 +103,13 @@ def present(result: SessionResult, as_json: bool, summary: str | None, saved: Sa
 @click.command("practice")
 @click.argument("scenario_name", metavar="SCENARIO")
 @click.option("--text", "typed", is_flag=True, help="Type your turns instead of speaking them.")
-@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path), help="A WAV recording of one turn (repeat, in order).")
+@click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A WAV recording of one turn (repeat, in order).",
+)
 @click.option("--no-voice", is_flag=True, help="Print the interviewer's lines instead of speaking them.")
 @click.option("--voice", help="Interviewer's espeak-ng voice, e.g. en-us, en-gb, en-us+f3.")
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
@@ -154,7 +157,10 @@ def practice_command(
             mic = stack.enter_context(Microphone(device))
             rec = open_recognizer(engine_request(engine, model, sc, hints))
             announce(rec)
-            err.print("Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.", style="bold")
+            err.print(
+                "Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.",
+                style="bold",
+            )
             source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
         result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
     saved = None if no_save else history.save(history.from_session("practice", result))

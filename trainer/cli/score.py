@@ -8,8 +8,10 @@ import click
 from rich.console import Console
 
 from trainer import audio as audio_io
+from trainer import history
 from trainer import scenario as scenarios
 from trainer import transcript as transcripts
+from trainer.audio import Audio
 from trainer.checklist.scorer import score
 from trainer.cli.common import (
     PartialDisplay,
@@ -23,16 +25,16 @@ from trainer.cli.common import (
     report_saved,
     save_option,
 )
-from trainer import history
 from trainer.metrics import measure
 from trainer.recognize import EngineRequest, keep_recording, open_recognizer
 from trainer.report import print_report, render_delivery, render_transcript, to_json
-from trainer.audio import Audio
 from trainer.store import Recording
 from trainer.transcript import Transcript
 
 
-def _from_mic(request: EngineRequest, device: str | None, silence: float, max_seconds: float) -> tuple[Transcript, Audio]:
+def _from_mic(
+    request: EngineRequest, device: str | None, silence: float, max_seconds: float
+) -> tuple[Transcript, Audio]:
     from trainer.listen import listen, mic_blocks
     from trainer.mic import Microphone
 
@@ -43,7 +45,9 @@ def _from_mic(request: EngineRequest, device: str | None, silence: float, max_se
         announce(rec)
         stop = enter_stops_turn()
         with PartialDisplay() as display:
-            turn = listen(mic_blocks(mic, stop), rec.engine.stream(), listen_settings(silence, max_seconds), display.update, stop)
+            turn = listen(
+                mic_blocks(mic, stop), rec.engine.stream(), listen_settings(silence, max_seconds), display.update, stop
+            )
     err.print(f"Turn ended by {turn.ended_by}.", style="dim")
     turn.transcript.engine = rec.choice.name
     return turn.transcript, turn.audio

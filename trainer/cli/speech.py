@@ -21,7 +21,9 @@ from trainer.recognize import open_recognizer
 @click.option("--json", "as_json", is_flag=True, help="Words with timings and delivery metrics, as JSON.")
 @engine_options
 @click.option("--scenario", "-s", "scenario_name", help="Use this scenario's words as recognizer hints.")
-def transcribe_command(wav: Path, as_json: bool, engine: str, model: Path | None, hints: bool, scenario_name: str | None) -> None:
+def transcribe_command(
+    wav: Path, as_json: bool, engine: str, model: Path | None, hints: bool, scenario_name: str | None
+) -> None:
     """Transcribe a WAV recording (text to stdout)."""
     sound = audio_io.load(wav)
     sc = scenarios.load(scenario_name) if scenario_name else None

@@ -24,7 +24,9 @@ class EngineSpec:
 
 
 _SPECS = (
-    EngineSpec("whisper", "trainer.engines.whisper", "most accurate; decoded per utterance; needs faster-whisper and a model"),
+    EngineSpec(
+        "whisper", "trainer.engines.whisper", "most accurate; decoded per utterance; needs faster-whisper and a model"
+    ),
     EngineSpec("vosk", "trainer.engines.vosk", "streaming Kaldi recognizer; needs a downloaded model"),
     EngineSpec("pocketsphinx", "trainer.engines.pocketsphinx", "embedded; ships its English model"),
 )
@@ -63,7 +65,7 @@ def choose(name: str, options: EngineOptions) -> Choice:
         if problem:
             raise EngineError(f"--engine {name}: {problem}")
         return Choice(name, "chosen with --engine")
-    skipped = []
+    skipped: list[str] = []
     for candidate in AUTO_ORDER:
         problem = unavailable(candidate, options)
         if problem is None:

@@ -75,7 +75,9 @@ class PocketsphinxEngine(Engine):
         try:
             self._decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
-            raise EngineError(f"pocketsphinx could not load its model ({exc}); reinstall with `pip install --force-reinstall pocketsphinx`") from None
+            raise EngineError(
+                f"pocketsphinx could not load its model ({exc}); reinstall with `pip install --force-reinstall pocketsphinx`"
+            ) from None
 
     def stream(self) -> Stream:
         first = not self._used

@@ -43,7 +43,9 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
             try:
                 _MODELS[path] = vosk.Model(str(path))
             except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
-                raise ModelError(f"{path}: vosk could not load this model ({exc}); reinstall it with `trainer models download`") from None
+                raise ModelError(
+                    f"{path}: vosk could not load this model ({exc}); reinstall it with `trainer models download`"
+                ) from None
         return _MODELS[path]
 
 

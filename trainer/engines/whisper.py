@@ -144,15 +144,27 @@ class WhisperEngine(Engine):
         """Decode one utterance; word times moved by `offset` seconds."""
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
-            x, language="en", beam_size=5, word_timestamps=True, initial_prompt=self._prompt,
-            condition_on_previous_text=False, vad_filter=False,
+            x,
+            language="en",
+            beam_size=5,
+            word_timestamps=True,
+            initial_prompt=self._prompt,
+            condition_on_previous_text=False,
+            vad_filter=False,
         )
         out = []
         for seg in segments:
             for w in seg.words or []:
-                text = w.word.strip().lower().strip(".,!?;:\"")
+                text = w.word.strip().lower().strip('.,!?;:"')
                 if text:
-                    out.append(Word(text, round(float(w.start) + offset, 3), round(float(w.end) + offset, 3), round(float(w.probability), 3)))
+                    out.append(
+                        Word(
+                            text,
+                            round(float(w.start) + offset, 3),
+                            round(float(w.end) + offset, 3),
+                            round(float(w.probability), 3),
+                        )
+                    )
         return out
 
     def stream(self) -> Stream:
