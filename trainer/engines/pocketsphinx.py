@@ -22,44 +22,87 @@ def unavailable(options: EngineOptions) -> str | None:
     return None
 
 
+WARMUP_S = 3.0  # audio that adapts a fresh decoder before its first real pass
+SEGMENT_MIN_S = 6.0  # an utterance this long is closed at the next pause...
+SEGMENT_GAP_S = 0.4  # ...of this much quiet
+
+
 class PocketsphinxStream(Stream):
-    def __init__(self, decoder, first: bool) -> None:  # type: ignore[no-untyped-def]
+    """Streams into the decoder, closing an utterance at a pause once it is long enough: the
+    search's memory and its final pass grow with utterance length (a 50 s utterance took 620 MB
+    and 2.4 s to finish), so a long close is decoded piece by piece while it is spoken."""
+
+    def __init__(self, decoder, warm_up: bool) -> None:  # type: ignore[no-untyped-def]
+        from trainer.listen import SpeechDetector
+
         self._decoder = decoder
-        self._first = first
-        self._audio: list[bytes] = []
-        decoder.start_utt()
+        self._warmup: list[bytes] | None = [] if warm_up else None
+        self._detector = SpeechDetector()
+        self._words: list[Word] = []
+        self._offset = 0.0  # where the open utterance starts
+        self._elapsed = 0.0
+        self._open = False
 
-    def accept(self, pcm: bytes) -> str:
-        if self._first:
-            self._audio.append(pcm)
-        self._decoder.process_raw(pcm, False, False)
-        hyp = self._decoder.hyp()
-        return hyp.hypstr if hyp else ""
+    def _start(self) -> None:
+        self._decoder.start_utt()
+        self._open = True
 
-    def finish(self) -> Transcript:
+    def _close(self) -> None:
         d = self._decoder
         d.end_utt()
-        if self._first:
-            # A fresh decoder starts from a generic cepstral mean and mishears the first words
-            # ("thanks again" as "fakes again"). Once one utterance has adapted it, decode the
-            # first one again: measured to fix the opening words at the cost of one extra pass.
-            d.start_utt()
-            d.process_raw(b"".join(self._audio), False, True)
-            d.end_utt()
-        words = []
+        self._open = False
         for seg in d.seg():
             if _NOT_WORDS.match(seg.word):
                 continue
             text = re.sub(r"\(\d+\)$", "", seg.word)  # alternate pronunciations: "that(2)"
-            words.append(
-                Word(
-                    text,
-                    seg.start_frame / FRAMES_PER_SECOND,
-                    (seg.end_frame + 1) / FRAMES_PER_SECOND,
-                    round(float(seg.prob), 3),
-                )
-            )
-        return Transcript.from_words(words, engine="pocketsphinx")
+            start = self._offset + seg.start_frame / FRAMES_PER_SECOND
+            end = self._offset + (seg.end_frame + 1) / FRAMES_PER_SECOND
+            self._words.append(Word(text, round(start, 3), round(end, 3), round(float(seg.prob), 3)))
+
+    def _feed(self, pcm: bytes) -> None:
+        if not self._open:
+            self._offset = self._elapsed
+            self._start()
+            self._detector = type(self._detector)()
+        self._decoder.process_raw(pcm, False, False)
+        self._elapsed += len(pcm) / 32000
+        self._detector.update(pcm)
+        long_enough = self._elapsed - self._offset >= SEGMENT_MIN_S
+        if long_enough and self._detector.heard and self._detector.quiet_s >= SEGMENT_GAP_S:
+            self._close()
+
+    def _flush_warmup(self) -> None:
+        # A fresh decoder starts from a generic cepstral mean and mishears the first words
+        # ("thanks again" as "fakes again"): let the first seconds adapt it in a throwaway pass,
+        # then decode them for real.
+        held, self._warmup = self._warmup or [], None
+        if held:
+            d = self._decoder
+            d.start_utt()
+            d.process_raw(b"".join(held), False, True)
+            d.end_utt()
+        for pcm in held:
+            self._feed(pcm)
+
+    def _text(self) -> str:
+        hyp = self._decoder.hyp() if self._open else None
+        return " ".join([w.text for w in self._words] + ([hyp.hypstr] if hyp and hyp.hypstr else []))
+
+    def accept(self, pcm: bytes) -> str:
+        if self._warmup is not None:
+            self._warmup.append(pcm)
+            if sum(len(b) for b in self._warmup) >= WARMUP_S * 32000:
+                self._flush_warmup()
+            return self._text()
+        self._feed(pcm)
+        return self._text()
+
+    def finish(self) -> Transcript:
+        if self._warmup is not None:
+            self._flush_warmup()
+        if self._open:
+            self._close()
+        return Transcript.from_words(self._words, engine="pocketsphinx")
 
 
 class PocketsphinxEngine(Engine):
@@ -71,7 +114,7 @@ class PocketsphinxEngine(Engine):
         config = {"loglevel": "FATAL"}
         if options.model:
             config["hmm"] = str(options.model)
-        self._used = not redecode_first  # a companion engine needs no second pass
+        self._used = not redecode_first  # a companion engine needs no warm-up pass
         try:
             self._decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
@@ -82,7 +125,7 @@ class PocketsphinxEngine(Engine):
     def stream(self) -> Stream:
         first = not self._used
         self._used = True
-        return PocketsphinxStream(self._decoder, first)
+        return PocketsphinxStream(self._decoder, warm_up=first)
 
 
 def create(options: EngineOptions) -> Engine:
