@@ -121,6 +121,18 @@ def test_cli_text_session_json(trainer_home: Path) -> None:
     assert "concern: nights" in saved.read_text()
 
 
+def test_interviewer_lines_can_be_rendered_to_wav_files(tmp_path: Path) -> None:
+    from trainer.audio import load as load_wav
+
+    proc = run_cli(
+        "practice", "ux-designer", "--text", "--no-voice", "--lines-to", str(tmp_path / "lines"), stdin=THANKS + "\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(p.name for p in (tmp_path / "lines").glob("*.wav"))
+    assert files[0] == "01-signal.wav" and files[-1].endswith("-goodbye.wav")
+    assert load_wav(tmp_path / "lines" / files[0]).duration > 1.0
+
+
 def test_cli_text_report_and_long_close() -> None:
     long_turn = " ".join(["I have run crews and trained new hires and kept the floor safe."] * 30)
     proc = run_cli("practice", "warehouse-supervisor", "--text", "--no-voice", stdin=long_turn + "\n" + THANKS + "\n")

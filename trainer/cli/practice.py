@@ -15,6 +15,7 @@ from rich.text import Text
 from trainer import history, tts
 from trainer import scenario as scenarios
 from trainer import summary as summaries
+from trainer.audio import Audio
 from trainer.cli.common import (
     PartialDisplay,
     announce,
@@ -114,6 +115,11 @@ def present(result: SessionResult, as_json: bool, summary: str | None, saved: Sa
 @click.option("--voice", help="Interviewer's espeak-ng voice, e.g. en-us, en-gb, en-us+f3.")
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
 @click.option("--seed", type=int, help="Pick the interviewer's objection reproducibly.")
+@click.option(
+    "--lines-to",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write each interviewer line to a WAV file in this folder (for machines with no sound output).",
+)
 @click.option("--summary", help="Your meeting summary for the follow-up (skips the prompt).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @engine_options
@@ -127,6 +133,7 @@ def practice_command(
     voice: str | None,
     rate: int | None,
     seed: int | None,
+    lines_to: Path | None,
     summary: str | None,
     as_json: bool,
     engine: str,
@@ -141,7 +148,15 @@ def practice_command(
     if typed and inputs:
         raise InputError("--text and --input: pick one way to give your turns")
     sc = scenarios.load(scenario_name)
-    interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice)
+    keep = None
+    if lines_to is not None:
+        lines_to.mkdir(parents=True, exist_ok=True)
+        counter = iter(range(1, 1000))
+
+        def keep(sound: Audio, kind: str) -> None:
+            sound.save(lines_to / f"{next(counter):02d}-{kind}.wav")
+
+    interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice, keep=keep)
     with ExitStack() as stack:
         source: TurnSource
         if typed:
