@@ -79,16 +79,25 @@ def recognize(engine: Engine, audio: Audio, paced: bool) -> tuple[Transcript, fl
     return tr, busy, t2 - t1
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of this (large) process
+# would report the parent's peak.
 MEMORY_PROBE = """
-import resource, sys, json
+import sys, json
+
+
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from trainer.audio import load
 from trainer.engines import create, EngineOptions
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = hwm()
 engine = create({name!r}, EngineOptions(model={model!r} and Path({model!r})))
 engine.transcribe(load(Path({wav!r})))
-print(json.dumps([before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
+print(json.dumps([before, hwm()]))
 """
 
 
@@ -96,7 +105,7 @@ def peak_memory_mb(name: str, model: Path | None, wav: Path) -> float:
     code = MEMORY_PROBE.format(root=str(ROOT), name=name, model=str(model) if model else "", wav=str(wav))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     before, after = json.loads(out.strip().splitlines()[-1])
-    return after / 1024  # ru_maxrss is in KiB on Linux
+    return after / 1024  # KiB
 
 
 def main() -> None:
