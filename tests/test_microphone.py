@@ -65,8 +65,9 @@ def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: P
     assert proc.returncode == 0, err
     doc = json.loads(out)
     items = {i["id"]: i for i in doc["items"]}
-    assert items["next_step_asked"]["passed"], doc["transcript"]["text"]
-    assert items["next_step_asked"]["evidence"][0]["start_s"] > 2.0  # timed from when listening began
+    assert items["thanks_given"]["passed"], doc["transcript"]["text"]
+    assert items["thanks_given"]["evidence"][0]["start_s"] > 0.5  # the audio began after the microphone opened
+    assert "next step" in doc["transcript"]["text"]
     assert "Turn ended by silence" in err
     from trainer.store import Store
 

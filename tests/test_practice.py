@@ -117,8 +117,10 @@ def test_cli_text_session_json(trainer_home: Path) -> None:
     assert [i["id"] for i in doc["items"]] == [*ITEM_IDS, "objection_handled"]
     assert [c["kind"] for c in doc["conversation"]][:3] == ["signal", "turn", "objection"]
     assert doc["objection"] and "Interviewer:" in proc.stderr
-    [saved] = (trainer_home / "summaries").glob("*.md")
-    assert "concern: nights" in saved.read_text()
+    from trainer.store import Store
+
+    [run] = Store(trainer_home / "runs.sqlite3").runs()
+    assert run.notes == "Met Dana; concern: nights."  # the summary is kept with the run
 
 
 def test_interviewer_lines_can_be_rendered_to_wav_files(tmp_path: Path) -> None:
