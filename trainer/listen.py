@@ -36,7 +36,6 @@ class Turn:
     audio: Audio
     transcript: Transcript
     ended_by: str  # "silence", "time limit", "enter", "interrupt", "no speech", "end of input"
-    speech_started_s: float | None = None
     latency_s: float | None = None  # end of audio to final transcript
     partials: list[str] = field(default_factory=list)
 
@@ -86,7 +85,6 @@ def listen(
     got: list[bytes] = []
     detector = SpeechDetector()
     elapsed = 0.0
-    started: float | None = None
     partial, partials = "", []
     ended_by = "end of input"
     try:
@@ -98,8 +96,7 @@ def listen(
                 continue
             got.append(block)
             elapsed += len(block) / (RATE * WIDTH)
-            if detector.update(block) and started is None:
-                started = elapsed
+            detector.update(block)
             text = stream.accept(dither(block))
             if text != partial:
                 partial = text
@@ -125,7 +122,7 @@ def listen(
         transcript = Transcript("", [], transcript.engine)
     audio = Audio(b"".join(got))
     transcript.duration = audio.duration
-    return Turn(audio, transcript, ended_by, started, round(latency, 3), partials)
+    return Turn(audio, transcript, ended_by, round(latency, 3), partials)
 
 
 def file_blocks(audio: Audio, seconds: float = 0.1, trailing_silence_s: float = 0.0) -> Iterator[bytes | None]:

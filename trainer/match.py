@@ -14,8 +14,6 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from trainer.text import Token
-
 # Interchangeable words in the vocabulary of job interviews: general synonyms and
 # abbreviations, not phrases from any one scenario. Scenario authors add domain terms with
 # `aliases` in the scenario file.
@@ -329,7 +327,3 @@ def find_any(words: list[str], patterns: list[Pattern]) -> list[Hit]:
 
 def compile_all(sources: list[str]) -> list[Pattern]:
     return [compile_pattern(s) for s in sources]
-
-
-def token_texts(tokens: list[Token]) -> list[str]:
-    return [t.text for t in tokens]

@@ -67,6 +67,14 @@ def whisper_layout_problem(folder: Path) -> str | None:
 LAYOUTS = {"vosk": vosk_layout_problem, "whisper": whisper_layout_problem}
 
 
+def folder_problem(path: Path | None, kind: str, what: str, fix: str) -> str | None:
+    """Why `path` cannot serve as a `kind` model (None if it can); `fix` says how to get one."""
+    if path is None:
+        return f"no {what} is installed; run `{fix}`"
+    problem = LAYOUTS[kind](path) if path.is_dir() else "no such folder"
+    return f"{path}: not a {what} ({problem})" if problem else None
+
+
 def _size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 

@@ -53,15 +53,6 @@ class FileTurns:
         return _turn(listen(file_blocks(sound), self._engine.stream(), ListenOptions(), self._on_partial))
 
 
-class AudioTurns(FileTurns):
-    """Turns already in memory (the demo's synthesized candidate)."""
-
-    def __init__(self, turns: list[Audio], engine: Engine, on_partial: Callable[[str], None] | None = None) -> None:
-        self._audio = list(turns)
-        self._engine = engine
-        self._on_partial = on_partial
-
-
 class MicTurns:
     """Live turns from the microphone, with a partial transcript as the candidate speaks."""
 

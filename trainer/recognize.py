@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,14 +31,11 @@ class EngineRequest:
 class Recognizer:
     choice: Choice
     engine: Engine
-    load_seconds: float
 
 
 def open_recognizer(request: EngineRequest) -> Recognizer:
     choice = choose(request.name, request.options)
-    t0 = time.monotonic()
-    engine = create(choice.name, request.options)
-    return Recognizer(choice, engine, time.monotonic() - t0)
+    return Recognizer(choice, create(choice.name, request.options))
 
 
 def new_recording_path(label: str = "turn") -> Path:

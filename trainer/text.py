@@ -165,8 +165,3 @@ def normalize(text: str) -> Text:
         members = [t for t in tokens if t.sentence == remap[old]]
         sentences.append(Sentence(members[0].start, members[-1].end, marks.get(old, False)))
     return Text(text, tokens, sentences, punctuated)
-
-
-def word_count(text: str) -> int:
-    """Spoken words, fillers included (they take time to say)."""
-    return len(normalize(text).tokens)

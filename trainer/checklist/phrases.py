@@ -27,7 +27,6 @@ QUESTION_OPENERS = [
 ]
 
 FIRST_PERSON = frozenset("i im ive id ill me my myself".split())
-SECOND_PERSON = frozenset("you your youre youd youve yours yourself".split())
 # What a candidate refers to when they ask about themselves.
 SELF_REFERENCES = FIRST_PERSON | frozenset(
     "background experience qualifications qualification profile resume ability abilities fit "

@@ -25,13 +25,7 @@ def unavailable(options: EngineOptions) -> str | None:
         import vosk  # noqa: F401
     except ImportError as exc:
         return f"vosk is not installed ({exc}); run `pip install vosk`"
-    path = model_path(options)
-    if path is None:
-        return "no vosk model is installed; run `trainer models download`"
-    problem = models.vosk_layout_problem(path) if path.is_dir() else "no such folder"
-    if problem:
-        return f"{path}: not a vosk model ({problem})"
-    return None
+    return models.folder_problem(model_path(options), "vosk", "vosk model", "trainer models download")
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]

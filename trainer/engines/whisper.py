@@ -43,13 +43,9 @@ def unavailable(options: EngineOptions) -> str | None:
         import faster_whisper  # noqa: F401
     except ImportError:
         return "faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`"
-    path = model_path(options)
-    if path is None:
-        return "no Whisper model is installed; run `trainer models download whisper-tiny.en`"
-    problem = models.whisper_layout_problem(path) if path.is_dir() else "no such folder"
-    if problem:
-        return f"{path}: not a CTranslate2 Whisper model ({problem})"
-    return None
+    return models.folder_problem(
+        model_path(options), "whisper", "CTranslate2 Whisper model", "trainer models download whisper-tiny.en"
+    )
 
 
 def _load(path: Path, threads: int):  # type: ignore[no-untyped-def]
