@@ -125,7 +125,20 @@ def _best(word: str, window: list[str]) -> tuple[float, int]:
         s = similarity(word, tok)
         if s > best:
             best, at = s, j
+    if best < 0.8 and len(word) >= 5:
+        # A recognizer splits names it does not know: "tick tock" for TikTok, "shop if i" for Shopify.
+        for j in range(len(window) - 1):
+            for n in (2, 3):
+                s = similarity(word, "".join(window[j : j + n]))
+                if s > best:
+                    best, at = s, j + n - 1
     return best, at
+
+
+def _starts(concept: Concept, window: list[str]) -> bool:
+    """A mention starts on one of the concept's words (or a name split in two)."""
+    heads = [window[0], "".join(window[:2]), "".join(window[:3])] if window else []
+    return any(similarity(w, h) >= 0.8 for w in concept.words for h in heads[: 1 if len(w) < 5 else 3])
 
 
 def _anchors(concept: Concept) -> set[str]:
@@ -160,8 +173,8 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
     found: list[Mention] = []
     for i in range(len(words)):
         window = words[i : i + span]
-        if max((similarity(w, window[0]) for w in concept.words), default=0.0) < 0.8:
-            continue  # a mention starts on one of the concept's words
+        if not _starts(concept, window):
+            continue
         best = [_best(w, window) for w in concept.words]
         heard = [k for k, (s, _) in enumerate(best) if s >= 0.8]
         cov = 0.0

@@ -1,0 +1,205 @@
+"""Fit the judge's models on labelled closes (LABELS.md format) and write judge-model.json.
+
+    python -m trainer.checklist.fit [CORPUS_DIR ...] [--out PATH]
+
+Each CORPUS_DIR holds *.jsonl closes (searched recursively) and scenarios/*.toml. The window
+classifiers are fitted multiple-instance style from close labels: every window of a close that
+fails an item is a negative; the best window of a close that passes is a positive (picked first
+by closeness to the item's example sentences, then by the classifier itself, refitted); the
+example sentences are training points too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer.checklist import learn
+from trainer.checklist.context import Context
+from trainer.checklist.embed import Embedder
+from trainer.checklist.items import DETECTORS
+from trainer.checklist.semantic import (
+    INTENT_ITEMS,
+    LIST_ITEMS,
+    MODEL_PATH,
+    Judge,
+    JudgeModel,
+    PhraseRows,
+    close_features,
+    examples,
+    kth_largest,
+    needed,
+    phrase_rows,
+    view,
+    window_features,
+)
+from trainer.checklist.windows import long_windows
+from trainer.scenario import Scenario, load_file
+from trainer.transcript import Transcript
+
+ROUNDS = 3  # pick positives, fit, re-pick: the picks settle after two or three rounds
+L2_WINDOW = 30.0  # the window classifiers see 389 features and a few hundred positives
+L2_CLOSE = 1.0
+L2_PHRASE = 10.0  # phrase rows: few features, but the picked rows shift between rounds
+
+
+@dataclass
+class Sample:
+    """One labelled close with everything the fit needs, computed once."""
+
+    id: str
+    role: str
+    style: str
+    labels: dict[str, bool]
+    k: dict[str, int]
+    windows: dict[str, np.ndarray]  # intent item -> window features
+    rules: dict[str, tuple[bool, float]]
+    asr: bool
+    phrases: dict[str, PhraseRows]
+
+
+def load_corpus(dirs: list[Path]) -> list[tuple[dict[str, object], Scenario]]:
+    scenarios: dict[str, Scenario] = {}
+    rows = []
+    for d in dirs:
+        for path in sorted(d.rglob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    rows.append(json.loads(line))
+        for path in sorted((d / "scenarios").glob("*.toml")):
+            scenarios.setdefault(path.stem, load_file(path))
+    return [(r, scenarios[str(r["scenario"])]) for r in rows]
+
+
+def prepare(rows: list[tuple[dict[str, object], Scenario]], embedder: Embedder) -> list[Sample]:
+    judge = Judge(embedder, JudgeModel({}, {}, {}))  # only its example vectors are used
+    samples = []
+    for row, sc in rows:
+        ctx = Context(Transcript(str(row["transcript"])))
+        rules = {i: DETECTORS[i](ctx, sc) for i in DETECTORS}
+        v = view(ctx, rules, embedder)
+        windows = {}
+        for item in INTENT_ITEMS:
+            pos, neg = judge.examples[item]
+            windows[item] = window_features(v.intent_windows, v.intent_emb, pos, neg)
+        samples.append(
+            Sample(
+                str(row["id"]),
+                str(row["scenario"]),
+                str(row.get("style", "")),
+                {k: bool(b) for k, b in dict(row["labels"]).items()},  # type: ignore[call-overload]
+                {w: needed(sc, w) for w in LIST_ITEMS},
+                windows,
+                {i: (r.passed, r.score) for i, r in rules.items()},
+                v.asr,
+                {w: phrase_rows(v, sc, w, embedder) for w in LIST_ITEMS},
+            )
+        )
+    return samples
+
+
+def _example_features(embedder: Embedder) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The example sentences as windows, with the same features as a close's windows."""
+    judge = Judge(embedder, JudgeModel({}, {}, {}))
+    out = {}
+    for item, (pos_texts, neg_texts) in examples().items():
+        pos, neg = judge.examples[item]
+        feats = []
+        for texts in (pos_texts, neg_texts):
+            ws = [w for t in texts for w in long_windows(Context(Transcript(t)))[:1]]
+            feats.append(window_features(ws, embedder.encode([w.text for w in ws]), pos, neg))
+        out[item] = (feats[0], feats[1])
+    return out
+
+
+def _fit_window(samples: list[Sample], item: str, ex: tuple[np.ndarray, np.ndarray]) -> learn.Logistic:
+    positives = [s.windows[item] for s in samples if s.labels[item] and len(s.windows[item])]
+    negatives = [s.windows[item] for s in samples if not s.labels[item] and len(s.windows[item])]
+    neg = np.vstack([*negatives, ex[1]])
+    picks = [int(np.argmax(w[:, -2] - w[:, -1])) for w in positives]  # closest to the examples
+    model = None
+    for _ in range(ROUNDS):
+        pos = np.vstack([*(w[i] for w, i in zip(positives, picks)), ex[0]])
+        x = np.vstack([pos, neg])
+        y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+        model = learn.fit(x, y, l2=L2_WINDOW)
+        picks = [int(np.argmax(model.logit(w))) for w in positives]
+    assert model is not None
+    return model
+
+
+def _fit_phrases(samples: list[Sample], which: str) -> learn.Logistic:
+    rows = [s.phrases[which].rows for s in samples]
+    y = np.array([s.labels[which] for s in samples], dtype=float)
+    scores = [r[:, 0] + r[:, 2] for r in rows]  # closeness plus words heard, to start
+    model = None
+    for _ in range(ROUNDS):
+        x = np.vstack([r[kth_largest(sc, s.k[which])] for r, sc, s in zip(rows, scores, samples)])
+        model = learn.fit(x, y, l2=L2_PHRASE)
+        scores = [model.logit(r) for r in rows]
+    assert model is not None
+    return model
+
+
+def fit_model(samples: list[Sample], embedder: Embedder) -> JudgeModel:
+    ex = _example_features(embedder)
+    model = JudgeModel({}, {}, {})
+    for item in INTENT_ITEMS:
+        model.window[item] = _fit_window(samples, item, ex[item])
+        x = np.vstack([_close_x(model, s, item) for s in samples])
+        y = np.array([s.labels[item] for s in samples], dtype=float)
+        model.close[item] = learn.fit(x, y, l2=L2_CLOSE)
+    for which in LIST_ITEMS:
+        model.phrase[which] = _fit_phrases(samples, which)
+    return model
+
+
+def _close_x(model: JudgeModel, s: Sample, item: str) -> np.ndarray:
+    from trainer.checklist.result import ItemResult
+
+    w = s.windows[item]
+    logits = model.window[item].logit(w) if len(w) else np.zeros(0)
+    passed, score = s.rules[item]
+    return close_features(logits, ItemResult(item, passed, score), s.asr)
+
+
+def predict(model: JudgeModel, s: Sample) -> dict[str, bool]:
+    """The verdicts the runtime judge would give this close (same features, same decision)."""
+    out = {}
+    for item in INTENT_ITEMS:
+        out[item] = bool(model.close[item].prob(_close_x(model, s, item))[0] >= 0.5) and len(s.windows[item]) > 0
+    for which in LIST_ITEMS:
+        pr = s.phrases[which]
+        z = model.phrase[which].logit(pr.rows) if len(pr.rows) else np.zeros(0)
+        heard = sum(1 for i in range(len(z)) if z[i] >= 0 and pr.spans[i][1] > pr.spans[i][0])
+        out[which] = heard >= s.k[which]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    root = Path(__file__).resolve().parents[3]
+    parser.add_argument("corpus", nargs="*", type=Path, default=[root / "shared" / "corpus"])
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    embedder = Embedder()
+    rows = load_corpus(args.corpus)
+    samples = prepare(rows, embedder)
+    model = fit_model(samples, embedder)
+    model.meta = {
+        "closes": len(samples),
+        "roles": sorted({s.role for s in samples}),
+        "fitted_by": "python -m trainer.checklist.fit",
+    }
+    model.save(args.out)
+    print(f"fitted on {len(samples)} closes of {len(model.meta['roles'])} roles -> {args.out}", file=sys.stderr)  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

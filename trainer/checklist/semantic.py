@@ -1,0 +1,281 @@
+"""The judge's semantic layer: verdicts from sentence embeddings and fitted models.
+
+Intent items (gaps, interest, next step, follow-up, thanks): a window classifier per item scores
+every long window of the close (its embedding, whether it is a question or a first-person
+claim, its closeness to the item's example sentences); a close-level model weighs the best
+window scores with the wording-based verdict. Skills and requirements: every scenario phrase
+gets a row of evidence (closeness to the best windows, words heard fuzzily, the wording-based
+match); one model scores a row, and the close passes when at least `min_skills` (or
+`min_requirements`) phrases score as heard. Every weight is fitted on labelled closes
+(trainer/checklist/fit.py); nothing here is a hand-set threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from trainer.checklist import phrases
+from trainer.checklist.concepts import build_concepts, content_words, find_mentions, lacked, quoted_need
+from trainer.checklist.context import Context
+from trainer.checklist.embed import Embedder
+from trainer.checklist.learn import Logistic
+from trainer.checklist.result import Evidence, ItemResult
+from trainer.checklist.windows import Window, long_windows, short_windows
+from trainer.scenario import Scenario
+from trainer.text import normalize
+
+DATA = Path(__file__).parent / "data"
+MODEL_PATH = DATA / "judge-model.json"
+EXAMPLES_PATH = DATA / "examples.toml"
+INTENT_ITEMS = ("gaps_probed", "interest_reaffirmed", "next_step_asked", "follow_up_permission", "thanks_given")
+LIST_ITEMS = ("skills_restated", "requirements_matched")
+KINDS = {
+    "gaps_probed": "a question about gaps or concerns",
+    "interest_reaffirmed": "says they want this job",
+    "next_step_asked": "a question about the next step",
+    "follow_up_permission": "asks to follow up",
+    "thanks_given": "thanks the interviewer",
+}
+CLAIM_REACH = 10  # words around a short window where a first-person claim makes it a claim
+
+
+@lru_cache(maxsize=1)
+def examples() -> dict[str, tuple[list[str], list[str]]]:
+    data = tomllib.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+    return {item: (list(data[item]["positive"]), list(data[item]["negative"])) for item in INTENT_ITEMS}
+
+
+@dataclass
+class View:
+    """Everything the judge computes once for a close: windows, their vectors, the wording verdicts."""
+
+    ctx: Context
+    long: list[Window]
+    short: list[Window]
+    long_emb: np.ndarray
+    short_emb: np.ndarray
+    rules: dict[str, ItemResult]
+    asr: bool
+    short_claim: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @property
+    def intent_windows(self) -> list[Window]:
+        """An intent may fill a sentence or hide in a few words of a long one: both scales."""
+        return self.long + self.short
+
+    @property
+    def intent_emb(self) -> np.ndarray:
+        return np.vstack([self.long_emb, self.short_emb])
+
+
+def view(ctx: Context, rules: dict[str, ItemResult], embedder: Embedder) -> View:
+    lw, sw = long_windows(ctx), short_windows(ctx)
+    emb = embedder.encode([w.text for w in lw] + [w.text for w in sw])
+    claims = [i for i, w in enumerate(ctx.words) if w in phrases.FIRST_PERSON and not ctx.is_question(i)]
+    short_claim = np.array(
+        [any(w.start - CLAIM_REACH <= i < w.end + CLAIM_REACH for i in claims) and not w.question for w in sw],
+        dtype=bool,
+    )
+    return View(ctx, lw, sw, emb[: len(lw)], emb[len(lw) :], rules, not ctx.text.punctuated, short_claim)
+
+
+# ---- intent items ------------------------------------------------------------------------
+
+
+def window_features(windows: list[Window], emb: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """Per window: its embedding, question/claim/lack flags, best closeness to positive and negative examples."""
+    if not windows:
+        return np.zeros((0, emb.shape[1] + 5))
+    flags = np.array([[w.question, w.claim, w.lack] for w in windows], dtype=np.float64)
+    sims = np.stack([(emb @ pos.T).max(axis=1), (emb @ neg.T).max(axis=1)], axis=1)
+    return np.hstack([emb, flags, sims])
+
+
+def close_features(logits: np.ndarray, rule: ItemResult, asr: bool) -> np.ndarray:
+    """Close-level evidence for an intent item: the two best window scores and the wording verdict."""
+    top = np.sort(logits)[::-1] if len(logits) else np.array([-10.0])
+    second = top[1] if len(top) > 1 else top[0] - 5
+    return np.array([top[0], second, float(rule.passed), rule.score, float(asr)])
+
+
+# ---- skills and requirements --------------------------------------------------------------
+
+
+def _forms(phrase: str) -> list[str]:
+    """A phrase as the windows are written (normalized words), and each of its parts that can
+    stand alone ("run productions and privilege logs on cases with 300,000+ documents" is
+    heard as "I run the productions" as often as whole)."""
+    forms = [" ".join(t.text for t in normalize(phrase).words)]
+    for part in re.split(r",|;|\(|\)|\band\b|\bwith\b|\bincluding\b|\bplus\b", phrase):
+        if len(content_words(part)) >= 2:
+            forms.append(" ".join(t.text for t in normalize(part).words))
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def phrase_texts(scenario: Scenario, which: str) -> list[tuple[str, list[str]]]:
+    """Each skill or requirement with its parts and aliases, as texts to embed."""
+    if which == "skills_restated":
+        pairs = [(s, scenario.skill_aliases.get(s, ())) for s in scenario.skills]
+    else:
+        pairs = [(r, scenario.requirement_aliases.get(r, ())) for r in scenario.requirements]
+    return [(label, _forms(label) + [f for a in aliases for f in _forms(a)]) for label, aliases in pairs]
+
+
+def _lexical(ctx: Context, scenario: Scenario, which: str) -> dict[str, tuple[float, int, int]]:
+    """Best fuzzy word coverage of each phrase (not lacked, not the job's words quoted back)."""
+    context = list(scenario.skills) + list(scenario.requirements)
+    skills = which == "skills_restated"
+    labels = scenario.skills if skills else scenario.requirements
+    aliases = scenario.skill_aliases if skills else scenario.requirement_aliases
+    out: dict[str, tuple[float, int, int]] = {}
+    for concept in build_concepts(list(labels), aliases, context):
+        best = (0.0, 0, 0)
+        for m in find_mentions(concept, ctx.words, threshold=0.3, anchors=skills):
+            if lacked(ctx.words, m.start) or (skills and quoted_need(ctx.words, m.start, m.end)):
+                continue
+            if m.coverage > best[0]:
+                best = (m.coverage, m.start, m.end)
+        out[concept.label] = best
+    return out
+
+
+@dataclass
+class PhraseRows:
+    labels: list[str]
+    rows: np.ndarray  # one row of evidence per phrase
+    spans: list[tuple[int, int]]  # where each phrase was best heard (word indices)
+
+
+def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> PhraseRows:
+    items = phrase_texts(scenario, which)
+    texts = [t for _, ts in items for t in ts]
+    pemb = embedder.encode(texts) if texts else np.zeros((0, 384))
+    heard = set(v.rules[which].heard or [])
+    lex = _lexical(v.ctx, scenario, which)
+    ok_short = np.array([not w.lack for w in v.short], dtype=bool)
+    ok_long = np.array([not w.lack for w in v.long], dtype=bool)
+    claim_short = v.short_claim & ok_short
+    claim_long = np.array([w.claim and not w.lack for w in v.long], dtype=bool)
+    rows, spans, k = [], [], 0
+    for label, ts in items:
+        e = pemb[k : k + len(ts)]
+        k += len(ts)
+        s_sim = (v.short_emb @ e.T).max(axis=1) if len(v.short) else np.zeros(0)
+        l_sim = (v.long_emb @ e.T).max(axis=1) if len(v.long) else np.zeros(0)
+
+        def best(sim: np.ndarray, mask: np.ndarray) -> float:
+            return float(sim[mask].max()) if mask.any() else 0.0
+
+        cov, a, b = lex[label]
+        row = [best(s_sim, ok_short), best(l_sim, ok_long), cov, float(label in heard)]
+        if which == "requirements_matched":
+            row += [best(s_sim, claim_short), best(l_sim, claim_long)]
+        rows.append(row)
+        if cov > 0:
+            spans.append((a, b))
+        elif len(v.short):
+            i = int(np.argmax(np.where(ok_short, s_sim, -1)))
+            spans.append((v.short[i].start, v.short[i].end))
+        else:
+            spans.append((0, 0))
+    width = 4 if which == "skills_restated" else 6
+    return PhraseRows([lbl for lbl, _ in items], np.array(rows).reshape(-1, width), spans)
+
+
+def kth_largest(values: np.ndarray, k: int) -> int:
+    """Index of the k-th largest value (the last one when there are fewer than k)."""
+    order = np.argsort(-values, kind="stable")
+    return int(order[min(k, len(order)) - 1])
+
+
+def needed(scenario: Scenario, which: str) -> int:
+    return scenario.min_skills if which == "skills_restated" else scenario.min_requirements
+
+
+# ---- the fitted model ---------------------------------------------------------------------
+
+
+@dataclass
+class JudgeModel:
+    window: dict[str, Logistic]  # intent item -> window classifier
+    close: dict[str, Logistic]  # intent item -> close-level model
+    phrase: dict[str, Logistic]  # skills/requirements -> phrase-row model
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "meta": self.meta,
+            "window": {k: m.to_dict() for k, m in self.window.items()},
+            "close": {k: m.to_dict() for k, m in self.close.items()},
+            "phrase": {k: m.to_dict() for k, m in self.phrase.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, dict[str, dict[str, object]]]) -> JudgeModel:
+        return cls(
+            {k: Logistic.from_dict(m) for k, m in d["window"].items()},
+            {k: Logistic.from_dict(m) for k, m in d["close"].items()},
+            {k: Logistic.from_dict(m) for k, m in d["phrase"].items()},
+            dict(d.get("meta", {})),
+        )
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> JudgeModel:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+class Judge:
+    """Applies a fitted model to a close; the example sentences are embedded once."""
+
+    def __init__(self, embedder: Embedder, model: JudgeModel) -> None:
+        self.embedder = embedder
+        self.model = model
+        self.examples = {
+            item: (embedder.encode(pos), embedder.encode(neg)) for item, (pos, neg) in examples().items()
+        }
+
+    def window_logits(self, v: View, item: str) -> np.ndarray:
+        pos, neg = self.examples[item]
+        x = window_features(v.intent_windows, v.intent_emb, pos, neg)
+        return self.model.window[item].logit(x) if len(x) else np.zeros(0)
+
+    def judge(self, ctx: Context, scenario: Scenario, rules: dict[str, ItemResult]) -> dict[str, ItemResult]:
+        v = view(ctx, rules, self.embedder)
+        out = {item: self._intent(v, item) for item in INTENT_ITEMS}
+        for which in LIST_ITEMS:
+            out[which] = self._phrases(v, scenario, which)
+        return out
+
+    def _intent(self, v: View, item: str) -> ItemResult:
+        logits = self.window_logits(v, item)
+        p = float(self.model.close[item].prob(close_features(logits, v.rules[item], v.asr))[0])
+        passed = p >= 0.5 and bool(v.long)
+        evidence: list[Evidence] = []
+        if passed:
+            # The wording match is the most precise quote when it agrees; else the best window.
+            evidence = list(v.rules[item].evidence) if v.rules[item].passed else []
+            if not evidence:
+                w = v.intent_windows[int(np.argmax(logits))]
+                evidence = [v.ctx.evidence(w.start, w.end, note=KINDS[item])]
+            else:
+                evidence = [Evidence(e.text, e.start, e.end, e.start_s, e.end_s, e.note or KINDS[item]) for e in evidence]
+        return ItemResult(item, passed, p, evidence)
+
+    def _phrases(self, v: View, scenario: Scenario, which: str) -> ItemResult:
+        pr = phrase_rows(v, scenario, which, self.embedder)
+        z = self.model.phrase[which].logit(pr.rows) if len(pr.rows) else np.zeros(0)
+        k = needed(scenario, which)
+        heard = [i for i in np.argsort(-z, kind="stable") if z[i] >= 0 and pr.spans[i][1] > pr.spans[i][0]]
+        passed = len(heard) >= k and bool(v.ctx.words)
+        evidence = sorted((v.ctx.evidence(*pr.spans[i], note=pr.labels[i]) for i in heard), key=lambda e: e.start)
+        return ItemResult(which, passed, min(1.0, len(heard) / k), evidence, heard=[pr.labels[i] for i in heard])
