@@ -132,8 +132,7 @@ def shared() -> Embedder | None:
         return _shared
 
 
-def preload() -> threading.Thread:
-    """Load the model in the background (while the user speaks)."""
-    t = threading.Thread(target=shared, name="judge-model-load", daemon=True)
-    t.start()
-    return t
+def reset() -> None:
+    global _shared, _failed
+    with _load_lock:
+        _shared, _failed = None, None

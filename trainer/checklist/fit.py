@@ -43,8 +43,10 @@ from trainer.scenario import Scenario, load_file
 from trainer.transcript import Transcript
 
 ROUNDS = 3  # pick positives, fit, re-pick: the picks settle after two or three rounds
-L2_WINDOW = 30.0  # the window classifiers see 389 features and a few hundred positives
+L2_WINDOW = 100.0  # the window classifiers see 389 features and a few hundred positives
 L2_CLOSE = 1.0
+L2_PAIR = 30.0
+EXAMPLE_WEIGHT = 20.0  # a curated example sentence counts as much as a few windows of closes
 L2_PHRASE = 10.0  # phrase rows: few features, but the picked rows shift between rounds
 
 
@@ -121,20 +123,22 @@ def _fit_window(samples: list[Sample], item: str, ex: tuple[np.ndarray, np.ndarr
     positives = [s.windows[item] for s in samples if s.labels[item] and len(s.windows[item])]
     negatives = [s.windows[item] for s in samples if not s.labels[item] and len(s.windows[item])]
     neg = np.vstack([*negatives, ex[1]])
+    neg_w = np.r_[np.ones(sum(len(n) for n in negatives)), np.full(len(ex[1]), EXAMPLE_WEIGHT)]
     picks = [int(np.argmax(w[:, -2] - w[:, -1])) for w in positives]  # closest to the examples
     model = None
     for _ in range(ROUNDS):
         pos = np.vstack([*(w[i] for w, i in zip(positives, picks)), ex[0]])
         x = np.vstack([pos, neg])
         y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-        model = learn.fit(x, y, l2=L2_WINDOW)
+        weight = np.r_[np.ones(len(positives)), np.full(len(ex[0]), EXAMPLE_WEIGHT), neg_w]
+        model = learn.fit(x, y, l2=L2_WINDOW, sample_weight=weight)
         picks = [int(np.argmax(model.logit(w))) for w in positives]
     assert model is not None
     return model
 
 
-def _fit_phrases(samples: list[Sample], which: str) -> learn.Logistic:
-    rows = [s.phrases[which].rows for s in samples]
+def _fit_kth(rows: list[np.ndarray], samples: list[Sample], which: str) -> learn.Logistic:
+    """One model for a phrase row such that a close passes when its k-th best row scores >= 0."""
     y = np.array([s.labels[which] for s in samples], dtype=float)
     scores = [r[:, 0] + r[:, 2] for r in rows]  # closeness plus words heard, to start
     model = None
@@ -142,6 +146,33 @@ def _fit_phrases(samples: list[Sample], which: str) -> learn.Logistic:
         x = np.vstack([r[kth_largest(sc, s.k[which])] for r, sc, s in zip(rows, scores, samples)])
         model = learn.fit(x, y, l2=L2_PHRASE)
         scores = [model.logit(r) for r in rows]
+    assert model is not None
+    return model
+
+
+def _fit_pairs(samples: list[Sample], which: str, base: learn.Logistic) -> learn.Logistic:
+    """The (window, phrase) classifier: in a passing close the k best phrases were heard, each in
+    its best window; in a failing close the k-th best phrase and those below it were not, anywhere."""
+    prs = [s.phrases[which] for s in samples]
+    z = [base.logit(pr.rows) for pr in prs]
+    heard = []
+    neg = []
+    for pr, zz, s in zip(prs, z, samples):
+        order = np.argsort(-zz, kind="stable")
+        k = s.k[which]
+        if s.labels[which]:
+            heard += [pr.pairs[j] for j in order[:k]]
+        else:
+            neg += [pr.pairs[j] for j in order[k - 1 :]]
+    neg_x = np.vstack(neg)
+    picks = [0] * len(heard)  # the closest window first
+    model = None
+    for _ in range(ROUNDS):
+        pos_x = np.vstack([h[i] for h, i in zip(heard, picks)])
+        x = np.vstack([pos_x, neg_x])
+        y = np.r_[np.ones(len(pos_x)), np.zeros(len(neg_x))]
+        model = learn.fit(x, y, l2=L2_PAIR)
+        picks = [int(np.argmax(model.logit(h))) for h in heard]
     assert model is not None
     return model
 
@@ -155,7 +186,9 @@ def fit_model(samples: list[Sample], embedder: Embedder) -> JudgeModel:
         y = np.array([s.labels[item] for s in samples], dtype=float)
         model.close[item] = learn.fit(x, y, l2=L2_CLOSE)
     for which in LIST_ITEMS:
-        model.phrase[which] = _fit_phrases(samples, which)
+        base = _fit_kth([s.phrases[which].rows for s in samples], samples, which)
+        model.pair[which] = _fit_pairs(samples, which, base)
+        model.phrase[which] = _fit_kth([s.phrases[which].full(model.pair[which]) for s in samples], samples, which)
     return model
 
 
@@ -175,9 +208,9 @@ def predict(model: JudgeModel, s: Sample) -> dict[str, bool]:
         out[item] = bool(model.close[item].prob(_close_x(model, s, item))[0] >= 0.5) and len(s.windows[item]) > 0
     for which in LIST_ITEMS:
         pr = s.phrases[which]
-        z = model.phrase[which].logit(pr.rows) if len(pr.rows) else np.zeros(0)
-        heard = sum(1 for i in range(len(z)) if z[i] >= 0 and pr.spans[i][1] > pr.spans[i][0])
-        out[which] = heard >= s.k[which]
+        rows = pr.full(model.pair.get(which))
+        z = model.phrase[which].logit(rows) if len(rows) else np.zeros(0)
+        out[which] = len(pr.heard(z)) >= s.k[which]
     return out
 
 

@@ -53,9 +53,15 @@ class Score:
     scenario: str
     items: list[ItemResult]
     total: int
+    judge: str = "wording"  # "semantic" when the sentence model judged, "wording" when it could not
 
     def item(self, item_id: str) -> ItemResult:
         return next(i for i in self.items if i.id == item_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "items": [i.to_dict() for i in self.items], "total": self.total}
+        return {
+            "scenario": self.scenario,
+            "items": [i.to_dict() for i in self.items],
+            "total": self.total,
+            "judge": self.judge,
+        }

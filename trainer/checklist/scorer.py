@@ -6,6 +6,7 @@ from trainer.checklist.advice import suggestion
 from trainer.checklist.context import Context
 from trainer.checklist.items import DETECTORS
 from trainer.checklist.result import ItemResult, Score
+from trainer.checklist.semantic import shared_judge
 from trainer.scenario import ITEM_IDS, Scenario
 from trainer.transcript import Transcript
 
@@ -48,10 +49,20 @@ def total(items: list[ItemResult], weights: dict[str, float]) -> int:
 
 
 def score(
-    scenario: Scenario, transcript: Transcript, extra_words: int = 0, spoken_seconds: float | None = None
+    scenario: Scenario,
+    transcript: Transcript,
+    extra_words: int = 0,
+    spoken_seconds: float | None = None,
+    semantic: bool = True,
 ) -> Score:
+    """The checklist verdicts. The wording detectors always run (they are evidence for the semantic
+    judge, and the whole verdict when its model is missing or `semantic` is False)."""
     ctx = Context(transcript)
-    results = [DETECTORS[i](ctx, scenario) for i in ITEM_IDS if i in DETECTORS]
+    rules = {i: DETECTORS[i](ctx, scenario) for i in ITEM_IDS if i in DETECTORS}
+    judge = shared_judge() if semantic and ctx.tokens else None
+    if judge is not None:
+        rules = judge.judge(ctx, scenario, rules)
+    results = list(rules.values())
     results.append(concise(ctx, scenario, extra_words, spoken_seconds))
     if not ctx.tokens:
         for r in results:  # nothing said: nothing passes, not even brevity
@@ -61,4 +72,4 @@ def score(
         r.suggestion = suggestion(r, scenario, words, seconds)
     order = {item_id: k for k, item_id in enumerate(ITEM_IDS)}
     results.sort(key=lambda r: order[r.id])
-    return Score(scenario.name, results, total(results, scenario.weights))
+    return Score(scenario.name, results, total(results, scenario.weights), "semantic" if judge else "wording")

@@ -13,7 +13,10 @@ match); one model scores a row, and the close passes when at least `min_skills` 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,12 +27,15 @@ import numpy as np
 from trainer.checklist import phrases
 from trainer.checklist.concepts import build_concepts, content_words, find_mentions, lacked, quoted_need
 from trainer.checklist.context import Context
+from trainer.checklist import embed
 from trainer.checklist.embed import Embedder
 from trainer.checklist.learn import Logistic
 from trainer.checklist.result import Evidence, ItemResult
-from trainer.checklist.windows import Window, long_windows, short_windows
+from trainer.checklist.windows import Window, long_windows, mid_windows, short_windows
 from trainer.scenario import Scenario
 from trainer.text import normalize
+
+log = logging.getLogger("trainer.judge")
 
 DATA = Path(__file__).parent / "data"
 MODEL_PATH = DATA / "judge-model.json"
@@ -64,26 +70,38 @@ class View:
     rules: dict[str, ItemResult]
     asr: bool
     short_claim: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    mid: list[Window] = field(default_factory=list)
+    mid_emb: np.ndarray = field(default_factory=lambda: np.zeros((0, 384)))
 
     @property
     def intent_windows(self) -> list[Window]:
-        """An intent may fill a sentence or hide in a few words of a long one: both scales."""
-        return self.long + self.short
+        """An intent may fill a sentence or hide in a few words of a long one."""
+        return self.long + self.mid
 
     @property
     def intent_emb(self) -> np.ndarray:
+        return np.vstack([self.long_emb, self.mid_emb])
+
+    @property
+    def phrase_windows(self) -> list[Window]:
+        """A skill or requirement may fill a sentence or be one item of a list."""
+        return self.long + self.short
+
+    @property
+    def phrase_emb(self) -> np.ndarray:
         return np.vstack([self.long_emb, self.short_emb])
 
 
 def view(ctx: Context, rules: dict[str, ItemResult], embedder: Embedder) -> View:
-    lw, sw = long_windows(ctx), short_windows(ctx)
-    emb = embedder.encode([w.text for w in lw] + [w.text for w in sw])
+    lw, sw, mw = long_windows(ctx), short_windows(ctx), mid_windows(ctx)
+    emb = embedder.encode([w.text for w in lw] + [w.text for w in sw] + [w.text for w in mw])
+    n, m = len(lw), len(lw) + len(sw)
     claims = [i for i, w in enumerate(ctx.words) if w in phrases.FIRST_PERSON and not ctx.is_question(i)]
     short_claim = np.array(
         [any(w.start - CLAIM_REACH <= i < w.end + CLAIM_REACH for i in claims) and not w.question for w in sw],
         dtype=bool,
     )
-    return View(ctx, lw, sw, emb[: len(lw)], emb[len(lw) :], rules, not ctx.text.punctuated, short_claim)
+    return View(ctx, lw, sw, emb[:n], emb[n:m], rules, not ctx.text.punctuated, short_claim, mw, emb[m:])
 
 
 # ---- intent items ------------------------------------------------------------------------
@@ -146,11 +164,32 @@ def _lexical(ctx: Context, scenario: Scenario, which: str) -> dict[str, tuple[fl
     return out
 
 
+PAIR_WINDOWS = 4  # windows per phrase that the pair classifier looks at (the closest ones)
+
+
 @dataclass
 class PhraseRows:
     labels: list[str]
     rows: np.ndarray  # one row of evidence per phrase
     spans: list[tuple[int, int]]  # where each phrase was best heard (word indices)
+    pairs: np.ndarray  # (phrases, PAIR_WINDOWS, features): each phrase with its closest windows
+    valid: np.ndarray  # per phrase: said somewhere it can count (not lacked; for a requirement, claimed)
+
+    def full(self, pair_model: Logistic | None) -> np.ndarray:
+        """The rows with the pair classifier's best score for each phrase appended."""
+        if pair_model is None or not len(self.rows):
+            return self.rows
+        z = pair_model.logit(self.pairs.reshape(-1, self.pairs.shape[-1])).reshape(self.pairs.shape[:2])
+        return np.hstack([self.rows, np.where(self.valid, z.max(axis=1), -10.0)[:, None]])
+
+    def heard(self, z: np.ndarray) -> list[int]:
+        """Phrases that count, best first."""
+        return [int(i) for i in np.argsort(-z, kind="stable") if z[i] >= 0 and self.valid[i]]
+
+
+def pair_features(w_emb: np.ndarray, p_emb: np.ndarray, sim: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """A window and a phrase together: their vectors multiplied (a learned similarity), the cosine, the window's flags."""
+    return np.hstack([w_emb * p_emb, sim[:, None], flags])
 
 
 def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> PhraseRows:
@@ -163,10 +202,30 @@ def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> 
     ok_long = np.array([not w.lack for w in v.long], dtype=bool)
     claim_short = v.short_claim & ok_short
     claim_long = np.array([w.claim and not w.lack for w in v.long], dtype=bool)
-    rows, spans, k = [], [], 0
+    all_w = v.phrase_windows
+    all_emb = v.phrase_emb
+    near_claim = np.r_[np.array([w.claim for w in v.long], dtype=bool), v.short_claim]
+    all_flags = np.array(
+        [[w.claim, w.lack, w.question, c] for w, c in zip(all_w, near_claim)], dtype=np.float64
+    ).reshape(-1, 4)
+    # Where a phrase can count at all (LABELS.md): never where it is lacked or still to learn;
+    # a requirement only where the candidate claims it (a first-person statement nearby).
+    usable = all_flags[:, 1] == 0
+    if which == "requirements_matched":
+        usable &= all_flags[:, 3] == 1
+    rows, spans, pairs, k = [], [], [], 0
     for label, ts in items:
         e = pemb[k : k + len(ts)]
         k += len(ts)
+        if usable.any():
+            sims = all_emb @ e.T
+            form = sims.argmax(axis=1)
+            sim = np.where(usable, sims.max(axis=1), -2.0)
+            top = np.argsort(-sim)[: min(PAIR_WINDOWS, int(usable.sum()))]
+            top = np.resize(top, PAIR_WINDOWS)  # a very short close repeats its windows
+            pairs.append(pair_features(all_emb[top], e[form[top]], sim[top], all_flags[top]))
+        else:
+            pairs.append(np.zeros((PAIR_WINDOWS, all_emb.shape[1] + 5)))
         s_sim = (v.short_emb @ e.T).max(axis=1) if len(v.short) else np.zeros(0)
         l_sim = (v.long_emb @ e.T).max(axis=1) if len(v.long) else np.zeros(0)
 
@@ -175,18 +234,21 @@ def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> 
 
         cov, a, b = lex[label]
         row = [best(s_sim, ok_short), best(l_sim, ok_long), cov, float(label in heard)]
+        # Peak against background: some phrases sit close to any talk of work.
+        row += [row[0] - float(np.median(s_sim)) if len(s_sim) else 0.0, row[1] - float(np.median(l_sim)) if len(l_sim) else 0.0]
         if which == "requirements_matched":
             row += [best(s_sim, claim_short), best(l_sim, claim_long)]
         rows.append(row)
         if cov > 0:
             spans.append((a, b))
-        elif len(v.short):
-            i = int(np.argmax(np.where(ok_short, s_sim, -1)))
-            spans.append((v.short[i].start, v.short[i].end))
+        elif usable.any():
+            w = all_w[int(np.argmax(np.where(usable, (all_emb @ e.T).max(axis=1), -2.0)))]
+            spans.append((w.start, w.end))
         else:
             spans.append((0, 0))
-    width = 4 if which == "skills_restated" else 6
-    return PhraseRows([lbl for lbl, _ in items], np.array(rows).reshape(-1, width), spans)
+    width = 6 if which == "skills_restated" else 8
+    valid = np.array([bool(usable.any()) for _ in items], dtype=bool)
+    return PhraseRows([lbl for lbl, _ in items], np.array(rows).reshape(-1, width), spans, np.array(pairs), valid)
 
 
 def kth_largest(values: np.ndarray, k: int) -> int:
@@ -207,6 +269,7 @@ class JudgeModel:
     window: dict[str, Logistic]  # intent item -> window classifier
     close: dict[str, Logistic]  # intent item -> close-level model
     phrase: dict[str, Logistic]  # skills/requirements -> phrase-row model
+    pair: dict[str, Logistic] = field(default_factory=dict)  # skills/requirements -> (window, phrase) classifier
     meta: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
@@ -215,6 +278,7 @@ class JudgeModel:
             "window": {k: m.to_dict() for k, m in self.window.items()},
             "close": {k: m.to_dict() for k, m in self.close.items()},
             "phrase": {k: m.to_dict() for k, m in self.phrase.items()},
+            "pair": {k: m.to_dict() for k, m in self.pair.items()},
         }
 
     @classmethod
@@ -223,6 +287,7 @@ class JudgeModel:
             {k: Logistic.from_dict(m) for k, m in d["window"].items()},
             {k: Logistic.from_dict(m) for k, m in d["close"].items()},
             {k: Logistic.from_dict(m) for k, m in d["phrase"].items()},
+            {k: Logistic.from_dict(m) for k, m in d.get("pair", {}).items()},
             dict(d.get("meta", {})),
         )
 
@@ -273,9 +338,48 @@ class Judge:
 
     def _phrases(self, v: View, scenario: Scenario, which: str) -> ItemResult:
         pr = phrase_rows(v, scenario, which, self.embedder)
-        z = self.model.phrase[which].logit(pr.rows) if len(pr.rows) else np.zeros(0)
+        rows = pr.full(self.model.pair.get(which))
+        z = self.model.phrase[which].logit(rows) if len(rows) else np.zeros(0)
         k = needed(scenario, which)
-        heard = [i for i in np.argsort(-z, kind="stable") if z[i] >= 0 and pr.spans[i][1] > pr.spans[i][0]]
+        heard = pr.heard(z)
         passed = len(heard) >= k and bool(v.ctx.words)
         evidence = sorted((v.ctx.evidence(*pr.spans[i], note=pr.labels[i]) for i in heard), key=lambda e: e.start)
         return ItemResult(which, passed, min(1.0, len(heard) / k), evidence, heard=[pr.labels[i] for i in heard])
+
+
+_judge: Judge | None = None
+_tried = False
+_lock = threading.Lock()
+
+
+def shared_judge() -> Judge | None:
+    """The process's judge, loaded once; None (said once, in the log) when the model cannot be
+    used or `TRAINER_JUDGE=wording` asks for the wording-only judge."""
+    global _judge, _tried
+    with _lock:
+        if not _tried:
+            _tried = True
+            if os.environ.get("TRAINER_JUDGE", "").lower() == "wording":
+                return None
+            embedder = embed.shared()
+            if embedder is not None:
+                try:
+                    _judge = Judge(embedder, JudgeModel.load())
+                except (OSError, ValueError, KeyError, TypeError) as e:
+                    log.warning("%s: the judge's fitted model cannot be read (%s); judging by wording only", MODEL_PATH, e)
+        return _judge
+
+
+def preload() -> threading.Thread:
+    """Load the judge in the background, while the user speaks (about a second on 2 cores)."""
+    t = threading.Thread(target=shared_judge, name="judge-load", daemon=True)
+    t.start()
+    return t
+
+
+def reset() -> None:
+    """Forget the loaded judge (tests switch models with the environment)."""
+    global _judge, _tried
+    with _lock:
+        _judge, _tried = None, False
+    embed.reset()

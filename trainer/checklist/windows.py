@@ -1,9 +1,11 @@
 """Stretches of a close that the judge embeds: what one intent or one skill can live in.
 
-Two scales. Long windows hold a whole intent ("is there anything in my background that gives you
+Three scales. Long windows hold a whole intent ("is there anything in my background that gives you
 pause?"): the sentences of punctuated text, or overlapping 12-word windows of a recognizer's
-unpunctuated text (and of very long sentences). Short windows hold one skill or requirement from
-a list ("six years of React", "I run WCAG audits"): 6 words, step 3.
+unpunctuated text (and of very long sentences). Mid windows (8 words, step 4) catch an intent
+buried in a long run-on sentence, with its subject ("I'll follow up" is not "follow up?"). Short
+windows hold one skill or requirement from a list ("six years of React", "I run WCAG audits"):
+6 words, step 3.
 Windows are the normalized words (lower case, numbers spelled out, no fillers), so written and
 recognized text look alike to the model.
 """
@@ -17,6 +19,7 @@ from trainer.checklist.context import Context
 
 LONG, LONG_STEP = 12, 4
 SHORT, SHORT_STEP = 6, 3
+MID, MID_STEP = 8, 4
 MAX_SENTENCE = 24  # a longer sentence is also cut into long windows
 
 _LACK = frozenset("havent hasnt never not dont didnt cant lack lacking without no learn learning course".split())
@@ -41,11 +44,16 @@ def _slide(lo: int, hi: int, size: int, step: int) -> list[tuple[int, int]]:
     return spans
 
 
+LACK_REACH = 4  # "I haven't done month-end close": the cue may come just before the window
+
+
 def _make(ctx: Context, start: int, end: int) -> Window:
     words = ctx.words[start:end]
     question = any(ctx.is_question(i) for i in range(start, end))
     first = any(w in phrases.FIRST_PERSON for w in words)
-    return Window(start, end, " ".join(words), question, first and not question, bool(_LACK.intersection(words)))
+    before = ctx.window(start, start, LACK_REACH, 0)
+    lack = bool(_LACK.intersection(words) or _LACK.intersection(before))
+    return Window(start, end, " ".join(words), question, first and not question, lack)
 
 
 def long_windows(ctx: Context) -> list[Window]:
@@ -68,3 +76,7 @@ def long_windows(ctx: Context) -> list[Window]:
 
 def short_windows(ctx: Context) -> list[Window]:
     return [_make(ctx, a, b) for a, b in _slide(0, len(ctx.words), SHORT, SHORT_STEP)]
+
+
+def mid_windows(ctx: Context) -> list[Window]:
+    return [_make(ctx, a, b) for a, b in _slide(0, len(ctx.words), MID, MID_STEP)]
