@@ -1,31 +1,39 @@
-"""Checklist accuracy on a labelled corpus, beside a naive keyword baseline measured in the same run.
+"""Checklist accuracy, measured the way the judge will be judged: leave one role out.
 
-    python bench/accuracy.py [--corpus DIR] [--errors]
+    python bench/accuracy.py [--corpus DIR] [--errors] [--no-speed]
 
-DIR holds closes-dev.jsonl and scenarios/ (default: ../shared/corpus beside the checkout).
-Prints per-item precision, recall and F1 and the macro F1 of both scorers.
+DIR holds *.jsonl labelled closes (searched recursively) and scenarios/ (default:
+../shared/corpus beside the checkout). For each role, the semantic judge is fitted on the other
+roles' closes and scores the left-out role's closes; the wording judge (the rule detectors,
+used when the sentence model is missing) and a naive keyword baseline score the same closes in
+the same run. Printed: per-item precision, recall and F1 for each, macro F1, written and
+recognizer-style closes apart; then speed (model load, scoring a 3-minute close, against the
+wording judge in the same run) and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer.checklist.scorer import score  # noqa: E402
-from trainer.scenario import ITEM_IDS, load_file  # noqa: E402
-from trainer.transcript import Transcript  # noqa: E402
+from trainer.checklist import fit  # noqa: E402
+from trainer.checklist.semantic import INTENT_ITEMS, LIST_ITEMS  # noqa: E402
+from trainer.scenario import ITEM_IDS, Scenario  # noqa: E402
 
 LABELLED = [i for i in ITEM_IDS if i != "concise"]
+Pairs = list[tuple[bool, bool, str]]  # (verdict, label, style)
 
 # The baseline: exact, case-insensitive search for the obvious phrase of each item.
 BASELINE = {
-    "skills_restated": None,  # any 3 skills quoted verbatim
-    "requirements_matched": None,  # any 2 requirements quoted verbatim
     "gaps_probed": ["gaps", "concerns"],
     "interest_reaffirmed": ["terrific match", "great fit", "want this job"],
     "next_step_asked": ["next step"],
@@ -34,70 +42,141 @@ BASELINE = {
 }
 
 
-def baseline(scenario, text: str) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+def baseline(scenario: Scenario, text: str) -> dict[str, bool]:
     low = text.lower()
-    out = {}
-    for item, words in BASELINE.items():
-        if item == "skills_restated":
-            out[item] = sum(s.lower() in low for s in scenario.skills) >= scenario.min_skills
-        elif item == "requirements_matched":
-            out[item] = sum(r.lower() in low for r in scenario.requirements) >= 2
-        else:
-            out[item] = any(w in low for w in words or [])
+    out = {item: any(w in low for w in words) for item, words in BASELINE.items()}
+    out["skills_restated"] = sum(s.lower() in low for s in scenario.skills) >= scenario.min_skills
+    out["requirements_matched"] = sum(r.lower() in low for r in scenario.requirements) >= 2
     return out
 
 
-def prf(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float]:
-    tp = sum(p and g for p, g in pairs)
-    fp = sum(p and not g for p, g in pairs)
-    fn = sum(g and not p for p, g in pairs)
+def prf(pairs: Iterable[tuple[bool, ...]]) -> tuple[float, float, float]:
+    """Precision, recall, F1 of (verdict, label, ...) pairs."""
+    pairs = list(pairs)
+    tp = sum(p[0] and p[1] for p in pairs)
+    fp = sum(p[0] and not p[1] for p in pairs)
+    fn = sum(p[1] and not p[0] for p in pairs)
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 
 
-def evaluate(corpus: Path, show_errors: bool = False) -> dict[str, dict[str, tuple[float, float, float]]]:
-    rows = [json.loads(line) for line in (corpus / "closes-dev.jsonl").read_text().splitlines() if line.strip()]
-    scenarios = {}
-    ours: dict[str, list[tuple[bool, bool]]] = {i: [] for i in LABELLED}
-    base: dict[str, list[tuple[bool, bool]]] = {i: [] for i in LABELLED}
-    for row in rows:
-        name = row["scenario"]
-        if name not in scenarios:
-            scenarios[name] = load_file(corpus / "scenarios" / f"{name}.toml")
-        sc = scenarios[name]
-        result = score(sc, Transcript(row["transcript"]))
-        b = baseline(sc, row["transcript"])
-        for item in LABELLED:
-            gold = bool(row["labels"][item])
-            got = result.item(item).passed
-            ours[item].append((got, gold))
-            base[item].append((b[item], gold))
-            if show_errors and got != gold:
-                ev = "; ".join(e.text for e in result.item(item).evidence)
-                print(f"{row['id']} {row['style']:7} {item}: got {got} want {gold}  [{ev}]")
-    return {
-        "trainer": {i: prf(ours[i]) for i in LABELLED},
-        "baseline": {i: prf(base[i]) for i in LABELLED},
-    }
+def leave_one_role_out(corpus: Path, show_errors: bool = False) -> dict[str, dict[str, Pairs]]:
+    from trainer.checklist.embed import Embedder
+
+    embedder = Embedder()
+    rows = fit.load_corpus([corpus])
+    t0 = time.perf_counter()
+    samples = fit.prepare(rows, embedder)
+    print(f"prepared {len(samples)} closes in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    texts = {str(r["id"]): (str(r["transcript"]), sc) for r, sc in rows}
+    out: dict[str, dict[str, Pairs]] = {k: {i: [] for i in LABELLED} for k in ("judge", "wording", "baseline")}
+    for role in sorted({s.role for s in samples}):
+        model = fit.fit_model([s for s in samples if s.role != role], embedder)
+        for s in (s for s in samples if s.role == role):
+            verdicts = fit.predict(model, s)
+            base = baseline(texts[s.id][1], texts[s.id][0])
+            for item in LABELLED:
+                gold = s.labels[item]
+                out["judge"][item].append((verdicts[item], gold, s.style))
+                out["wording"][item].append((s.rules[item][0], gold, s.style))
+                out["baseline"][item].append((base[item], gold, s.style))
+                if show_errors and verdicts[item] != gold:
+                    print(f"{s.id} {s.style:7} {item}: got {verdicts[item]} want {gold}", file=sys.stderr)
+    return out
+
+
+def macro(result: dict[str, Pairs], style: str | None = None) -> float:
+    return statistics.mean(prf(p for p in result[i] if style in (None, p[2]))[2] for i in LABELLED)
+
+
+def print_accuracy(res: dict[str, dict[str, Pairs]]) -> None:
+    print("Leave one role out (fit on the other roles, score the left-out role):")
+    print(
+        f"{'item':22} {'P':>6} {'R':>6} {'F1':>6} {'F1 wr':>6} {'F1 asr':>6}   {'wording F1':>10} {'baseline F1':>11}"
+    )
+    for item in LABELLED:
+        p, r, f = prf(res["judge"][item])
+        fw = prf(x for x in res["judge"][item] if x[2] == "written")[2]
+        fa = prf(x for x in res["judge"][item] if x[2] == "asr")[2]
+        print(
+            f"{item:22} {p:6.3f} {r:6.3f} {f:6.3f} {fw:6.3f} {fa:6.3f}   "
+            f"{prf(res['wording'][item])[2]:10.3f} {prf(res['baseline'][item])[2]:11.3f}"
+        )
+    for style in (None, "written", "asr"):
+        name = {None: "macro F1", "written": "  written", "asr": "  recognizer-style"}[style]
+        print(
+            f"{name:22} {macro(res['judge'], style):6.3f} {'':27} "
+            f"{macro(res['wording'], style):7.3f} {macro(res['baseline'], style):11.3f}"
+        )
+
+
+def three_minute_close(corpus: Path, style: str) -> str:
+    """About 450 words (three minutes at 150 a minute) of corpus closes run together."""
+    rows = [json.loads(line) for p in sorted(corpus.rglob("*.jsonl")) for line in p.read_text().splitlines() if line]
+    words = " ".join(str(r["transcript"]) for r in rows if r["style"] == style).split()
+    return " ".join(words[:450])
+
+
+def speed(corpus: Path, runs: int = 15) -> None:
+    from trainer.checklist import semantic
+    from trainer.checklist.scorer import score
+    from trainer.scenario import load_file
+    from trainer.transcript import Transcript
+
+    t0 = time.perf_counter()
+    judge = semantic.shared_judge()
+    load = time.perf_counter() - t0
+    if judge is None:
+        print("speed: the judge's model could not be loaded", file=sys.stderr)
+        return
+    sc = load_file(corpus / "scenarios" / "web-developer.toml")
+    print(f"\nModel load: {load:.2f} s (sha256 check, ONNX session, tokenizer, example sentences)")
+    print(f"{'3-minute close (450 words)':32} {'wording p50':>11} {'semantic p50':>12} {'p90':>6} {'ratio':>6}")
+    for style in ("written", "asr"):
+        base = three_minute_close(corpus, style)
+        timings: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(runs):
+            for semantic_on in (False, True):
+                # Nothing of the close cached; the scenario's phrases are, as after the first score.
+                judge.embedder.clear_cache()
+                for which in LIST_ITEMS:
+                    judge.embedder.encode([t for _, ts in semantic.phrase_texts(sc, which) for t in ts])
+                t = time.perf_counter()
+                score(sc, Transcript(base), semantic=semantic_on)
+                timings[semantic_on].append(time.perf_counter() - t)
+        w = statistics.median(timings[False])
+        s = statistics.median(timings[True])
+        p90 = sorted(timings[True])[int(0.9 * (runs - 1))]
+        print(f"{style:32} {w * 1000:9.0f} ms {s * 1000:10.0f} ms {p90 * 1000:4.0f} ms {s / w:6.2f}")
+    print(f"Peak memory (VmHWM): {peak_mb():.0f} MB")
+
+
+def peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--speed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    res = evaluate(args.corpus, args.errors)
-    print(f"{'item':22} {'P':>6} {'R':>6} {'F1':>6}   {'base P':>7} {'base R':>7} {'base F1':>7}")
-    for item in LABELLED:
-        p, r, f = res["trainer"][item]
-        bp, br, bf = res["baseline"][item]
-        print(f"{item:22} {p:6.3f} {r:6.3f} {f:6.3f}   {bp:7.3f} {br:7.3f} {bf:7.3f}")
-    macro = sum(v[2] for v in res["trainer"].values()) / len(LABELLED)
-    bmacro = sum(v[2] for v in res["baseline"].values()) / len(LABELLED)
-    print(f"{'macro F1':22} {'':6} {'':6} {macro:6.3f}   {'':7} {'':7} {bmacro:7.3f}")
+    if args.speed_only:
+        speed(args.corpus)
+        return
+    print_accuracy(leave_one_role_out(args.corpus, args.errors))
+    if not args.no_speed:  # in a fresh process, so peak memory is the scorer's own
+        sys.stdout.flush()
+        subprocess.run([sys.executable, __file__, "--speed-only", "--corpus", str(args.corpus)], check=True)
 
+
+assert set(LABELLED) == set(INTENT_ITEMS) | set(LIST_ITEMS)
 
 if __name__ == "__main__":
     main()

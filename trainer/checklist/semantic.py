@@ -12,6 +12,7 @@ match); one model scores a row, and the close passes when at least `min_skills` 
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -24,10 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.checklist import phrases
+from trainer.checklist import embed, phrases
 from trainer.checklist.concepts import build_concepts, content_words, find_mentions, lacked, quoted_need
 from trainer.checklist.context import Context
-from trainer.checklist import embed
 from trainer.checklist.embed import Embedder
 from trainer.checklist.learn import Logistic
 from trainer.checklist.result import Evidence, ItemResult
@@ -235,7 +235,10 @@ def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> 
         cov, a, b = lex[label]
         row = [best(s_sim, ok_short), best(l_sim, ok_long), cov, float(label in heard)]
         # Peak against background: some phrases sit close to any talk of work.
-        row += [row[0] - float(np.median(s_sim)) if len(s_sim) else 0.0, row[1] - float(np.median(l_sim)) if len(l_sim) else 0.0]
+        row += [
+            row[0] - float(np.median(s_sim)) if len(s_sim) else 0.0,
+            row[1] - float(np.median(l_sim)) if len(l_sim) else 0.0,
+        ]
         if which == "requirements_matched":
             row += [best(s_sim, claim_short), best(l_sim, claim_long)]
         rows.append(row)
@@ -305,9 +308,7 @@ class Judge:
     def __init__(self, embedder: Embedder, model: JudgeModel) -> None:
         self.embedder = embedder
         self.model = model
-        self.examples = {
-            item: (embedder.encode(pos), embedder.encode(neg)) for item, (pos, neg) in examples().items()
-        }
+        self.examples = {item: (embedder.encode(pos), embedder.encode(neg)) for item, (pos, neg) in examples().items()}
 
     def window_logits(self, v: View, item: str) -> np.ndarray:
         pos, neg = self.examples[item]
@@ -333,7 +334,9 @@ class Judge:
                 w = v.intent_windows[int(np.argmax(logits))]
                 evidence = [v.ctx.evidence(w.start, w.end, note=KINDS[item])]
             else:
-                evidence = [Evidence(e.text, e.start, e.end, e.start_s, e.end_s, e.note or KINDS[item]) for e in evidence]
+                evidence = [
+                    Evidence(e.text, e.start, e.end, e.start_s, e.end_s, e.note or KINDS[item]) for e in evidence
+                ]
         return ItemResult(item, passed, p, evidence)
 
     def _phrases(self, v: View, scenario: Scenario, which: str) -> ItemResult:
@@ -366,7 +369,9 @@ def shared_judge() -> Judge | None:
                 try:
                     _judge = Judge(embedder, JudgeModel.load())
                 except (OSError, ValueError, KeyError, TypeError) as e:
-                    log.warning("%s: the judge's fitted model cannot be read (%s); judging by wording only", MODEL_PATH, e)
+                    log.warning(
+                        "%s: the judge's fitted model cannot be read (%s); judging by wording only", MODEL_PATH, e
+                    )
         return _judge
 
 
@@ -374,6 +379,8 @@ def preload() -> threading.Thread:
     """Load the judge in the background, while the user speaks (about a second on 2 cores)."""
     t = threading.Thread(target=shared_judge, name="judge-load", daemon=True)
     t.start()
+    # onnxruntime aborts the process if the interpreter exits while it is still loading.
+    atexit.register(t.join)
     return t
 
 
@@ -383,3 +390,22 @@ def reset() -> None:
     with _lock:
         _judge, _tried = None, False
     embed.reset()
+
+
+TOO_CLOSE = 0.7  # distinct skills in the bundled and corpus scenarios reach 0.53; rewordings of one skill 0.75+
+
+
+def too_close(phrases: list[str]) -> list[tuple[str, str, float]]:
+    """Pairs of phrases the judge can hardly tell apart (empty when the model is unavailable)."""
+    embedder = embed.shared()
+    if embedder is None or len(phrases) < 2:
+        return []
+    forms = [" ".join(t.text for t in normalize(p).words) for p in phrases]
+    v = embedder.encode(forms)
+    sims = v @ v.T
+    return [
+        (phrases[i], phrases[j], float(sims[i, j]))
+        for i in range(len(phrases))
+        for j in range(i + 1, len(phrases))
+        if sims[i, j] >= TOO_CLOSE
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -38,6 +39,8 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Library code logs (never prints); warnings reach the user as one line each on stderr.
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     try:
         code = cli.main(args=argv, prog_name="trainer", standalone_mode=False)
         if isinstance(code, int) and code:  # click returns an Exit's code when not standalone

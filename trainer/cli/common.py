@@ -24,6 +24,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)
 
 
+def preload_judge() -> None:
+    """Load the checklist judge in the background while the user speaks or the recognizer works."""
+    from trainer.checklist.semantic import preload
+
+    preload()
+
+
 def engine_options(f: F) -> F:
     f = click.option(
         "--hints/--no-hints",

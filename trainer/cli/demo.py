@@ -10,7 +10,7 @@ from rich.text import Text
 
 from trainer import demo, history
 from trainer import scenario as scenarios
-from trainer.cli.common import announce, engine_options, engine_request, err, report_saved, save_option
+from trainer.cli.common import announce, engine_options, engine_request, err, preload_judge, report_saved, save_option
 from trainer.cli.practice import present, show_candidate, show_line
 from trainer.practice import VoiceInterviewer
 from trainer.recognize import open_recognizer
@@ -40,6 +40,7 @@ def demo_command(
     """Watch a sample candidate rehearse a close, heard by the offline recognizer."""
     sc = scenarios.load(scenario_name)
     script = demo.load_script(sc)
+    preload_judge()
     rec = open_recognizer(engine_request(engine, model, sc, hints))
     announce(rec)
     candidate = demo.DemoCandidate(sc, script, rec.engine)

@@ -25,6 +25,7 @@ from trainer.cli.common import (
     err,
     listen_options,
     listen_settings,
+    preload_judge,
     report_saved,
     save_option,
 )
@@ -157,6 +158,7 @@ def practice_command(
             sound.save(lines_to / f"{next(counter):02d}-{kind}.wav")
 
     interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice, keep=keep)
+    preload_judge()
     with ExitStack() as stack:
         source: TurnSource
         if typed:

@@ -72,11 +72,25 @@ def check_command(files: tuple[Path, ...]) -> None:
         try:
             sc = scenarios.load_file(f)
             click.echo(f"{f}: ok ({sc.role}, {len(sc.skills)} skills, {len(sc.requirements)} requirements)")
+            _warn_too_close(f, sc)
         except ScenarioError as exc:
             click.echo(f"error: {exc}", err=True)
             bad.append(exc)
     if bad:
         raise click.exceptions.Exit(2)
+
+
+def _warn_too_close(path: Path, sc: scenarios.Scenario) -> None:
+    """Two skills (or requirements) that mean the same to the judge would be counted as one."""
+    from trainer.checklist.semantic import too_close  # loads the sentence model: check only
+
+    for key, phrases in (("candidate.skills", sc.skills), ("job.requirements", sc.requirements)):
+        for a, b, sim in too_close(list(phrases)):
+            click.echo(
+                f'warning: {path}: {key}: "{a}" and "{b}" are too close for the judge to tell apart '
+                f"(similarity {sim:.2f}); merge them or make each one distinct",
+                err=True,
+            )
 
 
 @scenarios_group.command("new")

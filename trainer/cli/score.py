@@ -22,6 +22,7 @@ from trainer.cli.common import (
     err,
     listen_options,
     listen_settings,
+    preload_judge,
     report_saved,
     save_option,
 )
@@ -89,6 +90,7 @@ def score_command(
     if len(sources) != 1:
         raise click.UsageError("give exactly one of --transcript FILE, --audio FILE.wav or --mic")
     sc = scenarios.load(scenario_name)
+    preload_judge()  # while the recognizer works or the user speaks
     sound: Audio | None = None
     if transcript_file is not None:
         tr = transcripts.read(transcript_file)
