@@ -1,8 +1,10 @@
 """One audio value type: 16 kHz, mono, 16-bit PCM. Everything is converted to it once, on the way in.
 
-Accepted files: WAV with PCM samples of 8, 16, 24 or 32 bits, or 32-bit float, at any sample
-rate and channel count (channels are averaged). Other formats: convert them to WAV first
-(for example `ffmpeg -i in.m4a out.wav`).
+Accepted files: little-endian RIFF WAV, plain or WAVE_FORMAT_EXTENSIBLE, with PCM samples of 8,
+16, 24 or 32 bits or float samples of 32 or 64 bits, at any sample rate and channel count
+(channels are averaged, whatever the channel mask), chunks in any order. Refused with a one-line
+error that says how to convert: compressed WAV (u-law, A-law, ADPCM), big-endian RIFX, RF64, and
+anything that is not WAV (for example `ffmpeg -i in.m4a out.wav`).
 """
 
 from __future__ import annotations
@@ -114,50 +116,108 @@ def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
     return np.interp(positions, np.arange(len(x)), x)
 
 
-def _decode(frames: bytes, width: int, fmt_float: bool) -> np.ndarray:
-    if fmt_float:
-        return np.frombuffer(frames, dtype="<f4").astype(np.float64)
-    if width == 1:
-        return (np.frombuffer(frames, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
-    if width == 2:
-        return np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0
-    if width == 3:
-        b = np.frombuffer(frames, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        v = np.where(v >= 1 << 23, v - (1 << 24), v)
-        return v.astype(np.float64) / float(1 << 23)
-    if width == 4:
-        return np.frombuffer(frames, dtype="<i4").astype(np.float64) / float(1 << 31)
-    raise AudioError(f"unsupported sample width {width * 8} bits")
+MAX_SECONDS = 30 * 60  # longer than any close; bigger files are refused before they are decoded
+MAX_BYTES = 400 * 1024 * 1024  # 30 min of 8-channel 32-bit audio at 48 kHz would be 2.6 GB: a cap, not a promise
+
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+_NAMES = {6: "A-law", 7: "u-law", 2: "MS ADPCM", 17: "IMA ADPCM", 85: "MP3", 0x50: "MPEG"}
 
 
-def _float_wav(data: bytes) -> tuple[int, int, bytes] | None:
-    """(channels, rate, frames) of a 32-bit float WAV, which the `wave` module refuses."""
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        return None
+@dataclass(frozen=True)
+class _Format:
+    floating: bool
+    channels: int
+    rate: int
+    bits: int  # container bits per sample
+    block: int  # bytes per frame
+
+
+def _convert_hint(path: Path) -> str:
+    return f"convert it to 16-bit PCM WAV, e.g. `ffmpeg -i {path.name} out.wav`"
+
+
+def _parse_fmt(body: bytes, path: Path) -> _Format:
+    if len(body) < 16:
+        raise AudioError(f"{path}: the WAV format chunk is cut short; {_convert_hint(path)}")
+    tag, channels, rate, _, block, bits = struct.unpack("<HHIIHH", body[:16])
+    if tag == _EXTENSIBLE:
+        # WAVE_FORMAT_EXTENSIBLE: the real format is the first two bytes of the sub-format GUID.
+        if len(body) < 40:
+            raise AudioError(f"{path}: the extensible WAV format chunk is cut short; {_convert_hint(path)}")
+        tag = struct.unpack("<H", body[24:26])[0]
+    if tag not in (_PCM, _FLOAT):
+        kind = _NAMES.get(tag, f"format tag {tag:#06x}")
+        raise AudioError(f"{path}: {kind} WAV audio is not supported; {_convert_hint(path)}")
+    floating = tag == _FLOAT
+    if (floating and bits not in (32, 64)) or (not floating and bits not in (8, 16, 24, 32)):
+        raise AudioError(
+            f"{path}: {bits}-bit {'float' if floating else 'PCM'} samples are not supported; {_convert_hint(path)}"
+        )
+    if not 1 <= channels <= 64 or not 1000 <= rate <= 768000:
+        raise AudioError(f"{path}: implausible format ({channels} channels at {rate} Hz); {_convert_hint(path)}")
+    if block != channels * bits // 8:
+        block = channels * bits // 8  # some writers get blockAlign wrong; the sample layout decides
+    return _Format(floating, channels, rate, bits, block)
+
+
+def _chunks(data: bytes, path: Path) -> tuple[_Format, bytes]:
+    """The format and the sample bytes of a RIFF/WAVE file, chunks in any order."""
+    head = data[:4]
+    if head in (b"RIFX", b"RF64", b"BW64") and data[8:12] == b"WAVE":
+        kind = {b"RIFX": "big-endian (RIFX)", b"RF64": "RF64", b"BW64": "BW64"}[head]
+        raise AudioError(f"{path}: {kind} WAV files are not supported; {_convert_hint(path)}")
+    if head != b"RIFF" or data[8:12] != b"WAVE":
+        raise AudioError(f"{path}: not a WAV file; {_convert_hint(path)}")
     pos, fmt, frames = 12, None, None
     while pos + 8 <= len(data):
         cid, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
-        body = data[pos + 8 : pos + 8 + size]
-        if cid == b"fmt ":
-            fmt = struct.unpack("<HHIIHH", body[:16])
-        elif cid == b"data":
+        body = data[pos + 8 : pos + 8 + size]  # a size that lies is cut at the end of the file
+        if cid == b"fmt " and fmt is None:
+            fmt = _parse_fmt(body, path)
+        elif cid == b"data" and frames is None:
             frames = body
         pos += 8 + size + (size & 1)
-    if fmt is None or frames is None:
-        return None
-    tag, channels, rate, _, _, bits = fmt
-    if tag in (3, 0xFFFE) and bits == 32:
-        return channels, rate, frames
-    return None
+    if fmt is None:
+        raise AudioError(f"{path}: the WAV file has no format chunk; {_convert_hint(path)}")
+    if frames is None:
+        raise AudioError(f"{path}: the WAV file has no audio data; record again or pick another file")
+    return fmt, frames
+
+
+def _decode(frames: bytes, fmt: _Format) -> np.ndarray:
+    """Samples as float64 in [-1, 1], frames by channels (a last partial frame is dropped)."""
+    width = fmt.bits // 8
+    n = len(frames) // fmt.block
+    frames = frames[: n * fmt.block]
+    if fmt.floating:
+        x = np.frombuffer(frames, dtype="<f4" if width == 4 else "<f8").astype(np.float64)
+        x = np.clip(np.nan_to_num(x, nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)
+    elif width == 1:
+        x = (np.frombuffer(frames, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
+    elif width == 2:
+        x = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0
+    elif width == 3:
+        b = np.frombuffer(frames, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        x = np.where(v >= 1 << 23, v - (1 << 24), v).astype(np.float64) / float(1 << 23)
+    else:
+        x = np.frombuffer(frames, dtype="<i4").astype(np.float64) / float(1 << 31)
+    return x.reshape(n, fmt.channels)
 
 
 def load(path: Path) -> Audio:
     """Read a WAV file and convert it to 16 kHz mono 16-bit. Errors name the file and the fix."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise AudioError(
+                f"{path}: {size / 2**20:.0f} MB is too big (at most {MAX_BYTES // 2**20} MB); trim it to the close"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise AudioError(f"{path}: is a folder, not a WAV file") from None
     except OSError as exc:
         raise AudioError(f"{path}: cannot be read ({exc.strerror})") from None
     return load_bytes(data, path)
@@ -168,23 +228,13 @@ def load_bytes(data: bytes, path: Path | str) -> Audio:
     path = Path(path)
     if not data:
         raise AudioError(f"{path}: the file is empty; record again or pick another file")
-    floating = _float_wav(data)
-    if floating:
-        channels, rate, frames = floating
-        x = _decode(frames, 4, True)
-    else:
-        try:
-            with wave.open(io.BytesIO(data)) as w:
-                channels, rate, width = w.getnchannels(), w.getframerate(), w.getsampwidth()
-                frames = w.readframes(w.getnframes())
-        except (wave.Error, EOFError, struct.error) as exc:
-            raise AudioError(
-                f"{path}: not a WAV file ({exc}); convert it to WAV, e.g. `ffmpeg -i {path.name} out.wav`"
-            ) from None
-        x = _decode(frames, width, False)
-    if channels < 1 or rate < 1000:
-        raise AudioError(f"{path}: implausible format ({channels} channels at {rate} Hz)")
-    x = x[: len(x) - len(x) % channels].reshape(-1, channels).mean(axis=1)
+    fmt, frames = _chunks(data, path)
+    seconds = len(frames) / fmt.block / fmt.rate
+    if seconds > MAX_SECONDS:
+        raise AudioError(
+            f"{path}: {seconds / 60:.0f} minutes is too long (at most {MAX_SECONDS // 60}); trim it to the close"
+        )
+    x = _decode(frames, fmt).mean(axis=1)  # channels averaged, whatever the channel mask
     if len(x) == 0:
         raise AudioError(f"{path}: holds no audio samples; record again or pick another file")
-    return Audio.from_samples(x, rate)
+    return Audio.from_samples(x, fmt.rate)

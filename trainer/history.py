@@ -62,10 +62,7 @@ def _fallback(record: RunRecord) -> Path | None:
     name = f"unsaved-run-{datetime.now():%Y%m%d-%H%M%S}-{record.scenario}.json"
     for folder in (paths.user_dir() / "unsaved", Path(tempfile.gettempdir()), Path.cwd()):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / name
-            target.write_text(doc, encoding="utf-8")
-            return target
+            return paths.write_private(folder / name, doc.encode("utf-8"))
         except OSError:
             continue
     return None

@@ -9,6 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# The user data folder holds recordings of the user's voice: only its owner may read it, even on
+# a shared computer. Folders are 0700 and files 0600, created that way (no moment when they are
+# wider) and narrowed on open when an older trainer left them wider.
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
 _PACKAGE = Path(__file__).resolve().parent
 # In a source checkout the package sits beside `scenarios/` and `models/`.
 _CHECKOUT = _PACKAGE.parent if (_PACKAGE.parent / "pyproject.toml").is_file() else None
@@ -48,3 +54,31 @@ def database_path() -> Path:
 
 def recordings_dir() -> Path:
     return user_dir() / "recordings"
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents inside the user folder) readable by the owner only."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists and is readable by its owner only; creating it that way if new."""
+    private_dir(path.parent)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    if path.stat().st_mode & 0o077:
+        path.chmod(FILE_MODE)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write `data` to a new owner-only file (0600 from the first byte)."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    if path.stat().st_mode & 0o077:
+        path.chmod(FILE_MODE)
+    return path

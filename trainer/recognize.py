@@ -45,4 +45,4 @@ def new_recording_path(label: str = "turn") -> Path:
 
 def keep_recording(audio: Audio, label: str = "turn") -> Path:
     """Save a turn's audio so it can be replayed later."""
-    return audio.save(new_recording_path(label))
+    return paths.write_private(new_recording_path(label), audio.to_wav_bytes())

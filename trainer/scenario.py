@@ -213,11 +213,21 @@ def parse(path: Path, text: str) -> Scenario:
     )
 
 
+MAX_SCENARIO_BYTES = 256 * 1024  # the bundled ones are about 2 KB; a bigger file is refused unread
+
+
 def load_file(path: Path) -> Scenario:
     try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                path, None, f"is {size // 1024} KB; a scenario file is at most {MAX_SCENARIO_BYTES // 1024} KB of TOML"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(path, None, "no such file; check the path or run `trainer scenarios list`") from None
+    except IsADirectoryError:
+        raise ScenarioError(path, None, "is a folder; give a .toml scenario file") from None
     except OSError as exc:
         raise ScenarioError(path, None, f"cannot be read ({exc.strerror})") from None
     try:

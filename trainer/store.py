@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer import paths
+from trainer import paths
 from trainer.errors import InputError, StorageError
 
 log = logging.getLogger("trainer.store")
@@ -152,10 +153,25 @@ class Store:
     def connect(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            paths.private_dir(self.path.parent)
+            # The database holds recordings: 0600 before SQLite writes a byte (its -wal and -shm
+            # files take the database's mode), and narrowed if an older trainer left it wider.
+            for p in (
+                self.path,
+                self.path.with_name(self.path.name + "-wal"),
+                self.path.with_name(self.path.name + "-shm"),
+            ):
+                if p == self.path or p.exists():
+                    paths.private_file(p)
+        except OSError as exc:
+            raise StorageError(
+                f"{self.path}: cannot be created ({exc.strerror}); check the folder's permissions"
+            ) from None
         try:
             db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA secure_delete = ON")  # a deleted run's audio is overwritten, not left in free pages
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 db.close()
@@ -262,9 +278,12 @@ class Store:
                 raise InputError(f"run {run_id}: no such run; see `trainer history`")
 
     def delete(self, run_id: int) -> None:
+        """Remove a run for good: secure_delete zeroes its pages, and the checkpoint empties the
+        write-ahead log, which would otherwise still hold copies of them."""
         with self._transaction() as db:
             if db.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount == 0:
                 raise InputError(f"run {run_id}: no such run; see `trainer history`")
+        self.connect().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -55,6 +55,22 @@ class Transcript:
         }
 
 
+MAX_TRANSCRIPT_BYTES = 2 * 1024 * 1024
+
+
+def _word(w: dict[str, object]) -> Word:
+    """One timed word from JSON, refusing NaN, negative or reversed times and odd confidences."""
+    import math
+
+    start, end = float(w["start"]), float(w["end"])  # type: ignore[arg-type]
+    if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end < start:
+        raise ValueError("bad times")
+    conf = w.get("confidence")
+    if conf is not None and not (isinstance(conf, int | float) and math.isfinite(conf)):
+        raise ValueError("bad confidence")
+    return Word(str(w["word"]), start, end, float(conf) if conf is not None else None)
+
+
 def read(source: str, stdin_text: str | None = None) -> Transcript:
     """A transcript from a file (plain text, or JSON as `trainer transcribe --json` writes) or '-' (stdin)."""
     import json
@@ -70,13 +86,24 @@ def read(source: str, stdin_text: str | None = None) -> Transcript:
         path = Path(source)
         name = source
         try:
+            size = path.stat().st_size
+            if size > MAX_TRANSCRIPT_BYTES:
+                raise TranscriptError(
+                    f"{name}: is {size // 1024} KB; a transcript is at most {MAX_TRANSCRIPT_BYTES // 1024} KB (an hour of speech is about 60 KB)"
+                )
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise TranscriptError(f"{name}: no such file; give a text file or '-' for stdin") from None
+        except IsADirectoryError:
+            raise TranscriptError(f"{name}: is a folder; give a text file or '-' for stdin") from None
         except UnicodeDecodeError:
             raise TranscriptError(f"{name}: not UTF-8 text; a transcript is a plain text or JSON file") from None
         except OSError as exc:
             raise TranscriptError(f"{name}: cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_TRANSCRIPT_BYTES:
+        raise TranscriptError(
+            f"{name}: more than {MAX_TRANSCRIPT_BYTES // 1024} KB; a transcript is the close, not a book"
+        )
     if raw.lstrip().startswith("{"):
         try:
             doc = json.loads(raw)
@@ -86,12 +113,14 @@ def read(source: str, stdin_text: str | None = None) -> Transcript:
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
             raise TranscriptError(f'{name}: text: expected a JSON object with a "text" string')
         try:
-            words = [
-                Word(str(w["word"]), float(w["start"]), float(w["end"]), w.get("confidence"))
-                for w in doc.get("words") or []
-            ]
-        except (KeyError, TypeError, ValueError):
-            raise TranscriptError(f'{name}: words: expected a list of {{"word", "start", "end"}} objects') from None
+            words = [_word(w) for w in doc.get("words") or []]
+            if any(b.start < a.start for a, b in zip(words, words[1:])):
+                raise ValueError("unsorted")
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise TranscriptError(
+                f'{name}: words: expected a list of {{"word", "start", "end"}} objects with finite, '
+                "non-negative, increasing times in seconds"
+            ) from None
         transcript = Transcript(doc["text"], words, doc.get("engine"), doc.get("duration"))
     else:
         transcript = Transcript(raw.strip())

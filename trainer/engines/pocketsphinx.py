@@ -51,7 +51,8 @@ class PocketsphinxStream(Stream):
         d = self._decoder
         d.end_utt()
         self._open = False
-        for seg in d.seg():
+        # Under about 0.1 s of audio the decoder has no search result and seg() returns None.
+        for seg in d.seg() or ():
             if _NOT_WORDS.match(seg.word):
                 continue
             text = re.sub(r"\(\d+\)$", "", seg.word)  # alternate pronunciations: "that(2)"
