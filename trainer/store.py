@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from trainer import paths
-from trainer import paths
 from trainer.errors import InputError, StorageError
 
 log = logging.getLogger("trainer.store")
