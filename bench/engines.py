@@ -112,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--closes", type=int, default=16)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run only the engines whose label contains this (e.g. whisper)")
+    parser.add_argument("--only", help="run only these engines, by label, comma-separated (e.g. 'whisper tiny.en')")
     parser.add_argument("--voice", choices=["natural", "espeak-ng"], help="run only this voice")
     args = parser.parse_args()
     rows = pick(args.corpus, args.closes)
@@ -143,7 +143,7 @@ def main() -> None:
         ("whisper tiny.en", "whisper", whisper_model(), False),
         ("whisper tiny.en + hints", "whisper", whisper_model(), True),
     ]
-    configs = [c for c in configs if args.only is None or args.only in c[0]]
+    configs = [c for c in configs if args.only is None or c[0] in args.only.split(",")]
     header = f"{'engine':26} {'voice':10} {'WER':>6} {'x RT':>6} {'latency':>8} {'peak MB':>8} {'filler rec.':>11} {'macro F1':>9} {'false hits':>10}"
     print(header)
     print("-" * len(header))
