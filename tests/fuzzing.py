@@ -24,27 +24,38 @@ WORDS = SCENARIO_TEXT.replace('"', " ").split() + "um uh thank you next step gap
 
 def _wav(rng: random.Random) -> bytes:
     """A plausible WAV header with random fields, sizes, chunk orders and extras."""
-    channels = rng.choice([0, 1, 2, 6, 65, 255])
-    bits = rng.choice([0, 8, 12, 16, 24, 32, 64])
-    tag = rng.choice([1, 3, 6, 7, 0xFFFE, 0, 0x55, 0xFFFF])
-    rate = rng.choice([0, 8000, 16000, 44100, 2**31 - 1])
-    fmt = struct.pack("<HHIIHH", tag, channels & 0xFFFF, rate, rate * 2, rng.randrange(0, 64), bits)
+    if rng.random() < 0.6:  # a well-formed format, so that the decoding paths are reached too
+        tag, sub = rng.choice([1, 3, 0xFFFE]), rng.choice([1, 3])
+        floating = tag == 3 or (tag == 0xFFFE and sub == 3)
+        bits = rng.choice([32, 64] if floating else [8, 16, 24, 32])
+        channels, rate = rng.randrange(1, 9), rng.choice([8000, 16000, 22050, 44100, 48000])
+    else:
+        channels = rng.choice([0, 1, 2, 6, 65, 255])
+        bits = rng.choice([0, 8, 12, 16, 24, 32, 64])
+        tag, sub = rng.choice([1, 3, 6, 7, 0xFFFE, 0, 0x55, 0xFFFF]), rng.choice([1, 3, 7, 2])
+        rate = rng.choice([0, 8000, 16000, 44100, 2**31 - 1])
+    block = channels * bits // 8
+    fmt = struct.pack("<HHIIHH", tag, channels, rate, (rate * block) & 0xFFFFFFFF, block & 0xFFFF, bits)
     if tag == 0xFFFE:
-        fmt += (
-            struct.pack("<HHI", 22, bits, rng.getrandbits(32)) + struct.pack("<H", rng.choice([1, 3, 7, 2])) + bytes(14)
-        )
+        fmt += struct.pack("<HHI", 22, bits, rng.getrandbits(32)) + struct.pack("<H", sub) + bytes(14)
     data = rng.randbytes(rng.randrange(0, 4000))
     chunks = [
-        b"fmt " + struct.pack("<I", len(fmt) + rng.choice([0, 0, 0, -2, 7])) + fmt,
+        b"fmt " + struct.pack("<I", len(fmt) + rng.choice([0, 0, 0, 0, -2, 7])) + fmt,
         b"data" + struct.pack("<I", (len(data) + rng.choice([0, 0, 1, 10**6])) & 0xFFFFFFFF) + data,
         b"LIST" + struct.pack("<I", 5) + b"INFOx\0",
     ]
     rng.shuffle(chunks)
-    body = b"WAVE" + b"".join(chunks[: rng.randrange(0, 4)])
-    out = rng.choice([b"RIFF", b"RIFF", b"RIFX", b"RF64", b"OggS"]) + struct.pack("<I", len(body)) + body
-    if rng.random() < 0.3:
+    if rng.random() < 0.6:
+        chunks.sort(key=lambda c: c[:4] != b"fmt ")  # the usual order, all of them
+    body = b"WAVE" + b"".join(chunks[: rng.choice([0, 1, 2, 3, 3, 3, 3])])
+    out = (
+        rng.choice([b"RIFF", b"RIFF", b"RIFF", b"RIFF", b"RIFX", b"RF64", b"OggS"])
+        + struct.pack("<I", len(body))
+        + body
+    )
+    if rng.random() < 0.15:
         out = out[: rng.randrange(0, len(out) + 1)]  # truncated
-    if rng.random() < 0.1:
+    if rng.random() < 0.05:
         out = rng.randbytes(rng.randrange(0, 200))
     return out
 

@@ -190,7 +190,8 @@ def _decode(frames: bytes, fmt: _Format) -> np.ndarray:
     n = len(frames) // fmt.block
     frames = frames[: n * fmt.block]
     if fmt.floating:
-        x = np.frombuffer(frames, dtype="<f4" if width == 4 else "<f8").astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinities are cleaned next
+            x = np.frombuffer(frames, dtype="<f4" if width == 4 else "<f8").astype(np.float64)
         x = np.clip(np.nan_to_num(x, nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)
     elif width == 1:
         x = (np.frombuffer(frames, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
