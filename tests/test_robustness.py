@@ -208,3 +208,19 @@ def test_deleted_recordings_leave_no_trace_in_the_database_files(trainer_home: P
     for f in (db, db.with_name(db.name + "-wal")):
         if f.exists():
             assert b"VOICE-OF-THE-USER-" not in f.read_bytes(), f
+
+
+def test_hostile_text_in_scenarios_and_transcripts_stays_inert_in_the_html_report(tmp_path: Path) -> None:
+    src = (ROOT / "scenarios" / "ux-designer.toml").read_text()
+    title = next(line for line in src.splitlines() if line.startswith("title = "))
+    scenario = tmp_path / "evil.toml"
+    scenario.write_text(src.replace(title, 'title = "<script>alert(1)</script> designer"', 1))
+    close = tmp_path / "close.txt"
+    close.write_text('Thank you for your time. <img src=x onerror="alert(2)"> What is the next step? </textarea>')
+    assert run_cli("score", "-s", str(scenario), "-t", str(close)).returncode == 0
+    out = tmp_path / "run.html"
+    proc = run_cli("report", "1", "--html", str(out))
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "</textarea>" not in page
+    assert "&lt;script&gt;alert(1)" in page or "&lt;script&gt;" in page
