@@ -213,21 +213,22 @@ def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> 
     usable = all_flags[:, 1] == 0
     if which == "requirements_matched":
         usable &= all_flags[:, 3] == 1
+    n_long = len(v.long)
     rows, spans, pairs, k = [], [], [], 0
     for label, ts in items:
         e = pemb[k : k + len(ts)]
         k += len(ts)
+        sims = all_emb @ e.T  # every window against every form of the phrase, once
+        closest = sims.max(axis=1) if len(all_w) else np.zeros(0)
+        l_sim, s_sim = closest[:n_long], closest[n_long:]
         if usable.any():
-            sims = all_emb @ e.T
             form = sims.argmax(axis=1)
-            sim = np.where(usable, sims.max(axis=1), -2.0)
+            sim = np.where(usable, closest, -2.0)
             top = np.argsort(-sim)[: min(PAIR_WINDOWS, int(usable.sum()))]
             top = np.resize(top, PAIR_WINDOWS)  # a very short close repeats its windows
             pairs.append(pair_features(all_emb[top], e[form[top]], sim[top], all_flags[top]))
         else:
             pairs.append(np.zeros((PAIR_WINDOWS, all_emb.shape[1] + 5)))
-        s_sim = (v.short_emb @ e.T).max(axis=1) if len(v.short) else np.zeros(0)
-        l_sim = (v.long_emb @ e.T).max(axis=1) if len(v.long) else np.zeros(0)
 
         def best(sim: np.ndarray, mask: np.ndarray) -> float:
             return float(sim[mask].max()) if mask.any() else 0.0
@@ -245,7 +246,7 @@ def phrase_rows(v: View, scenario: Scenario, which: str, embedder: Embedder) -> 
         if cov > 0:
             spans.append((a, b))
         elif usable.any():
-            w = all_w[int(np.argmax(np.where(usable, (all_emb @ e.T).max(axis=1), -2.0)))]
+            w = all_w[int(np.argmax(np.where(usable, closest, -2.0)))]
             spans.append((w.start, w.end))
         else:
             spans.append((0, 0))
