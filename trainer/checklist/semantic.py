@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -328,16 +328,12 @@ class Judge:
         p = float(self.model.close[item].prob(close_features(logits, v.rules[item], v.asr))[0])
         passed = p >= 0.5 and bool(v.long)
         evidence: list[Evidence] = []
-        if passed:
-            # The wording match is the most precise quote when it agrees; else the best window.
-            evidence = list(v.rules[item].evidence) if v.rules[item].passed else []
-            if not evidence:
-                w = v.intent_windows[int(np.argmax(logits))]
-                evidence = [v.ctx.evidence(w.start, w.end, note=KINDS[item])]
-            else:
-                evidence = [
-                    Evidence(e.text, e.start, e.end, e.start_s, e.end_s, e.note or KINDS[item]) for e in evidence
-                ]
+        rule = v.rules[item]
+        if passed and rule.passed and rule.evidence:  # the wording match is the most precise quote
+            evidence = [replace(e, note=e.note or KINDS[item]) for e in rule.evidence]
+        elif passed:
+            w = v.intent_windows[int(np.argmax(logits))]
+            evidence = [v.ctx.evidence(w.start, w.end, note=KINDS[item])]
         return ItemResult(item, passed, p, evidence)
 
     def _phrases(self, v: View, scenario: Scenario, which: str) -> ItemResult:
