@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from trainer.checklist import fit  # noqa: E402
 from trainer.checklist.semantic import INTENT_ITEMS, LIST_ITEMS  # noqa: E402
-from trainer.scenario import ITEM_IDS, Scenario  # noqa: E402
+from trainer.scenarios.file import ITEM_IDS, Scenario  # noqa: E402
 
 LABELLED = [i for i in ITEM_IDS if i != "concise"]
 Pairs = list[tuple[bool, bool, str]]  # (verdict, label, style)
@@ -122,8 +122,8 @@ def three_minute_close(corpus: Path, style: str) -> str:
 def speed(corpus: Path, runs: int = 15) -> None:
     from trainer.checklist import semantic
     from trainer.checklist.scorer import score
-    from trainer.scenario import load_file
-    from trainer.transcript import Transcript
+    from trainer.scenarios.file import load_file
+    from trainer.speech.transcript import Transcript
 
     t0 = time.perf_counter()
     judge = semantic.shared_judge()

@@ -29,14 +29,14 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from bench.accuracy import LABELLED, prf  # noqa: E402
 from tests.speech import espeak, natural, vosk_korean_model  # noqa: E402
-from trainer.audio import Audio  # noqa: E402
 from trainer.checklist.scorer import score  # noqa: E402
-from trainer.engines import Engine, EngineOptions, create  # noqa: E402
-from trainer.hints import scenario_hints  # noqa: E402
-from trainer.metrics import find_fillers  # noqa: E402
-from trainer.scenario import Scenario, load_file  # noqa: E402
-from trainer.text import FILLERS, normalize  # noqa: E402
-from trainer.transcript import Transcript  # noqa: E402
+from trainer.checklist.text import FILLERS, normalize  # noqa: E402
+from trainer.scenarios.file import Scenario, load_file  # noqa: E402
+from trainer.speech.audio import Audio  # noqa: E402
+from trainer.speech.engines import Engine, EngineOptions, create  # noqa: E402
+from trainer.speech.hints import scenario_hints  # noqa: E402
+from trainer.speech.metrics import find_fillers  # noqa: E402
+from trainer.speech.transcript import Transcript  # noqa: E402
 
 KOREAN = [
     "안녕하세요 오늘 시간 내주셔서 감사합니다 저는 이 일을 정말 하고 싶습니다",
@@ -92,8 +92,8 @@ def hwm():
 
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from trainer.audio import load
-from trainer.engines import create, EngineOptions
+from trainer.speech.audio import load
+from trainer.speech.engines import create, EngineOptions
 before = hwm()
 engine = create({name!r}, EngineOptions(model={model!r} and Path({model!r})))
 engine.transcribe(load(Path({wav!r})))

@@ -10,12 +10,12 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
-from trainer import models
-from trainer.audio import load_bytes
 from trainer.checklist.scorer import score
 from trainer.errors import TrainerError
-from trainer.scenario import load, parse
-from trainer.transcript import Transcript, read
+from trainer.scenarios.file import load, parse
+from trainer.speech import models
+from trainer.speech.audio import load_bytes
+from trainer.speech.transcript import Transcript, read
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_TEXT = (ROOT / "scenarios" / "ux-designer.toml").read_text()

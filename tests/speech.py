@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from trainer.audio import Audio, load, silence
+from trainer.speech.audio import Audio, load, silence
 
 NOISE_DBFS = -50.0  # a quiet room; applied to the whole clip, silences included
 

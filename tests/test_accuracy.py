@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT
 from trainer.checklist.scorer import score
-from trainer.scenario import load_file
-from trainer.transcript import Transcript
+from trainer.scenarios.file import load_file
+from trainer.speech.transcript import Transcript
 
 IN_SAMPLE_MACRO_FLOOR = 0.95  # measured 0.98 (in sample)
 WORDING_MACRO_FLOOR = 0.97  # the wording judge on the dev corpus it was written against, measured 0.984

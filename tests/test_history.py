@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from trainer.errors import StorageError
-from trainer.store import SCHEMA_VERSION, Recording, RunRecord, Store
+from trainer.history.store import SCHEMA_VERSION, Recording, RunRecord, Store
 
 CLOSE = "I really want this job. Do you have any concerns about my background? What is the next step? Thank you for your time."
 
@@ -92,7 +92,7 @@ def test_database_from_a_newer_trainer_is_not_touched(trainer_home: Path) -> Non
 
 SAVER = """
 import sys
-from trainer.store import Store, RunRecord, Recording
+from trainer.history.store import Store, RunRecord, Recording
 store = Store()
 for k in range(int(sys.argv[1])):
     store.save(RunRecord(kind="score", scenario="s", scenario_title="S", total=k,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from trainer.checklist.scorer import score
-from trainer.scenario import load
-from trainer.transcript import Transcript
+from trainer.scenarios.file import load
+from trainer.speech.transcript import Transcript
 
 
 def verdict(scenario: str, text: str, item: str) -> bool:

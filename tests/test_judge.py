@@ -17,8 +17,8 @@ from tests.conftest import ROOT, run_cli
 from trainer.checklist import embed, semantic
 from trainer.checklist.scorer import score
 from trainer.errors import ModelError
-from trainer.scenario import load, load_file
-from trainer.transcript import Transcript
+from trainer.scenarios.file import load, load_file
+from trainer.speech.transcript import Transcript
 
 EXAMPLE = ROOT / "scenarios" / "examples" / "ux-designer-close.txt"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from trainer.match import compile_pattern, find, phonetic, similarity, stem
+from trainer.checklist.match import compile_pattern, find, phonetic, similarity, stem
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-from trainer.metrics import find_fillers, measure
-from trainer.transcript import Transcript, Word
+from trainer.speech.metrics import find_fillers, measure
+from trainer.speech.transcript import Transcript, Word
 
 
 def test_like_and_you_know_count_only_as_fillers() -> None:

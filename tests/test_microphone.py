@@ -69,7 +69,7 @@ def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: P
     assert items["thanks_given"]["evidence"][0]["start_s"] > 0.5  # the audio began after the microphone opened
     assert "next step" in doc["transcript"]["text"]
     assert "Turn ended by silence" in err
-    from trainer.store import Store
+    from trainer.history.store import Store
 
     [run] = Store(trainer_home / "runs.sqlite3").runs()
     saved = Store(trainer_home / "runs.sqlite3").get(run.id or 0, with_recordings=True)

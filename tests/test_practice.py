@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.speech import natural
-from trainer import tts
-from trainer.audio import silence
-from trainer.scenario import ITEM_IDS, load
-from trainer.session import SessionOptions, run
+from trainer.scenarios.file import ITEM_IDS, load
+from trainer.session import tts
+from trainer.session.close import SessionOptions, run
+from trainer.speech.audio import silence
 
 PROBE = (
     "To sum up, I have led picking crews of thirty people and I train every new hire myself. "
@@ -30,8 +30,8 @@ class Lines:
         self.lines = list(lines)
 
     def next_turn(self, after_goodbye: bool):  # type: ignore[no-untyped-def]
-        from trainer.session import CandidateTurn
-        from trainer.transcript import Transcript
+        from trainer.session.close import CandidateTurn
+        from trainer.speech.transcript import Transcript
 
         return CandidateTurn(Transcript(self.lines.pop(0))) if self.lines else None
 
@@ -117,14 +117,14 @@ def test_cli_text_session_json(trainer_home: Path) -> None:
     assert [i["id"] for i in doc["items"]] == [*ITEM_IDS, "objection_handled"]
     assert [c["kind"] for c in doc["conversation"]][:3] == ["signal", "turn", "objection"]
     assert doc["objection"] and "Interviewer:" in proc.stderr
-    from trainer.store import Store
+    from trainer.history.store import Store
 
     [run] = Store(trainer_home / "runs.sqlite3").runs()
     assert run.notes == "Met Dana; concern: nights."  # the summary is kept with the run
 
 
 def test_interviewer_lines_can_be_rendered_to_wav_files(tmp_path: Path) -> None:
-    from trainer.audio import load as load_wav
+    from trainer.speech.audio import load as load_wav
 
     proc = run_cli(
         "practice", "ux-designer", "--text", "--no-voice", "--lines-to", str(tmp_path / "lines"), stdin=THANKS + "\n"

@@ -15,9 +15,9 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from trainer import paths
-from trainer.audio import load_bytes
 from trainer.errors import AudioError
-from trainer.store import Recording, RunRecord, Store
+from trainer.history.store import Recording, RunRecord, Store
+from trainer.speech.audio import load_bytes
 
 RATE = 22050
 TONE = np.sin(2 * np.pi * 440 * np.arange(RATE // 2) / RATE) * 0.5  # 0.5 s

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT, run_cli
 from trainer.errors import ScenarioError
-from trainer.scenario import TEMPLATE, available, load, load_file, parse
+from trainer.scenarios.file import TEMPLATE, available, load, load_file, parse
 
 GOOD = (ROOT / "scenarios" / "staff-accountant.toml").read_text()
 

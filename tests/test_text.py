@@ -1,4 +1,4 @@
-from trainer.text import normalize, number_to_words
+from trainer.checklist.text import normalize, number_to_words
 
 
 def test_numbers_are_spelled_like_a_recognizer_writes_them() -> None:

@@ -10,15 +10,15 @@ from rapidfuzz.distance import Levenshtein
 
 from tests.conftest import run_cli
 from tests.speech import natural, whisper_tiny_en
-from trainer import models
-from trainer.engines import EngineOptions, choose, create
-from trainer.engines.whisper import hint_prompt, merge_fillers
+from trainer.checklist.text import normalize
 from trainer.errors import EngineError, ModelError
-from trainer.hints import scenario_hints
-from trainer.models import download
-from trainer.scenario import load
-from trainer.text import normalize
-from trainer.transcript import Word
+from trainer.scenarios.file import load
+from trainer.speech import models
+from trainer.speech.engines import EngineOptions, choose, create
+from trainer.speech.engines.whisper import hint_prompt, merge_fillers
+from trainer.speech.hints import scenario_hints
+from trainer.speech.models import download
+from trainer.speech.transcript import Word
 
 SAID = [
     "Um, so to sum up, I have led night crews of thirty five people. I train every new hire on "

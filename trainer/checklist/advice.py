@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.checklist.result import ItemResult
-from trainer.scenario import Scenario
+from trainer.scenarios.file import Scenario
 
 
 def _list(items: list[str]) -> str:

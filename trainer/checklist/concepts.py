@@ -15,8 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from trainer.match import similarity, stem
-from trainer.text import normalize
+from trainer.checklist.match import similarity, stem
+from trainer.checklist.text import normalize
 
 STOPWORDS = frozenset(
     """a an the and or of to in on for with at by from up into over under as is are be been

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from trainer.checklist import phrases
+from trainer.checklist.match import Hit, compile_all, find_any
 from trainer.checklist.result import Evidence
-from trainer.match import Hit, compile_all, find_any
-from trainer.text import Text, Token, normalize
-from trainer.transcript import Transcript
+from trainer.checklist.text import Text, Token, normalize
+from trainer.speech.transcript import Transcript
 
 _OPENERS = compile_all(phrases.QUESTION_OPENERS)
 QUESTION_REACH = 14  # words a question opener governs in unpunctuated speech

@@ -40,8 +40,8 @@ from trainer.checklist.semantic import (
     window_features,
 )
 from trainer.checklist.windows import long_windows
-from trainer.scenario import Scenario, load_file
-from trainer.transcript import Transcript
+from trainer.scenarios.file import Scenario, load_file
+from trainer.speech.transcript import Transcript
 
 ROUNDS = 3  # pick positives, fit, re-pick: the picks settle after two or three rounds
 L2_WINDOW = 100.0  # the window classifiers see 389 features and a few hundred positives

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from trainer.checklist import phrases
 from trainer.checklist.concepts import build_concepts, find_mentions, lacked, quoted_need
 from trainer.checklist.context import Context
+from trainer.checklist.match import Hit, compile_all, find_any
 from trainer.checklist.result import ItemResult
-from trainer.match import Hit, compile_all, find_any
-from trainer.scenario import Scenario
+from trainer.scenarios.file import Scenario
 
 _THANKS = compile_all(phrases.THANKS)
 _NEXT = compile_all(phrases.NEXT_STEP)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from trainer.checklist.concepts import GENERIC, build_concepts
 from trainer.checklist.context import Context
+from trainer.checklist.match import compile_all, find_any, similarity
 from trainer.checklist.result import ItemResult
-from trainer.match import compile_all, find_any, similarity
-from trainer.scenario import Scenario
-from trainer.transcript import Transcript
+from trainer.scenarios.file import Scenario
+from trainer.speech.transcript import Transcript
 
 _NUMBERS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen

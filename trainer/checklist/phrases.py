@@ -1,4 +1,4 @@
-"""Phrase banks for the checklist items, in the pattern language of `trainer.match`.
+"""Phrase banks for the checklist items, in the pattern language of `trainer.checklist.match`.
 
 Pattern syntax: words separated by spaces; `a|b` alternatives for one slot; `a_b` several
 words as one alternative; a trailing `?` makes a slot optional; `=word` matches that exact word

@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# What the report calls each item.
+LABELS = {
+    "skills_restated": "Restated your best skills",
+    "requirements_matched": "Tied requirements to what you deliver",
+    "gaps_probed": "Probed for gaps and concerns",
+    "interest_reaffirmed": "Reaffirmed your interest",
+    "next_step_asked": "Asked about next steps and timing",
+    "follow_up_permission": "Asked permission to follow up",
+    "thanks_given": "Thanked the interviewer",
+    "concise": "Didn't linger",
+    "objection_handled": "Overcame the objection",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:

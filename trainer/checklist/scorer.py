@@ -7,8 +7,8 @@ from trainer.checklist.context import Context
 from trainer.checklist.items import DETECTORS
 from trainer.checklist.result import ItemResult, Score
 from trainer.checklist.semantic import shared_judge
-from trainer.scenario import ITEM_IDS, Scenario
-from trainer.transcript import Transcript
+from trainer.scenarios.file import ITEM_IDS, Scenario
+from trainer.speech.transcript import Transcript
 
 
 def _spoken_seconds(transcript: Transcript) -> float | None:

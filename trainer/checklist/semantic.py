@@ -31,9 +31,9 @@ from trainer.checklist.context import Context
 from trainer.checklist.embed import Embedder
 from trainer.checklist.learn import Logistic
 from trainer.checklist.result import Evidence, ItemResult
+from trainer.checklist.text import normalize
 from trainer.checklist.windows import Window, long_windows, mid_windows, short_windows
-from trainer.scenario import Scenario
-from trainer.text import normalize
+from trainer.scenarios.file import Scenario
 
 log = logging.getLogger("trainer.judge")
 

@@ -12,13 +12,13 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from trainer.engines import names as engine_names
 from trainer.errors import StorageError
-from trainer.hints import scenario_hints
-from trainer.history import Saved
-from trainer.listen import ListenOptions
-from trainer.recognize import EngineRequest, Recognizer
-from trainer.scenario import Scenario
+from trainer.history.runs import Saved
+from trainer.scenarios.file import Scenario
+from trainer.speech.engines import names as engine_names
+from trainer.speech.hints import scenario_hints
+from trainer.speech.listen import ListenOptions
+from trainer.speech.recognize import EngineRequest, Recognizer
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)

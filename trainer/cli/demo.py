@@ -8,14 +8,15 @@ import click
 from rich.panel import Panel
 from rich.text import Text
 
-from trainer import demo, history
-from trainer import scenario as scenarios
 from trainer.cli.common import announce, engine_options, engine_request, err, preload_judge, report_saved, save_option
 from trainer.cli.practice import present, show_candidate, show_line
-from trainer.practice import VoiceInterviewer
-from trainer.recognize import open_recognizer
-from trainer.report import print_report, render_conversation, render_delivery
-from trainer.session import Event, SessionOptions, run
+from trainer.cli.report import print_report, render_conversation, render_delivery
+from trainer.history import runs as history
+from trainer.scenarios import file as scenarios
+from trainer.session import demo
+from trainer.session.close import Event, SessionOptions, run
+from trainer.session.practice import VoiceInterviewer
+from trainer.speech.recognize import open_recognizer
 
 
 @click.command("demo")

@@ -14,14 +14,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from trainer import history
-from trainer.audio import load_bytes
 from trainer.cli.common import err
+from trainer.cli.report import LABELS, print_report, render_conversation, render_delivery, render_transcript
 from trainer.errors import InputError
-from trainer.progress import compute, sparkline
-from trainer.report import LABELS, print_report, render_conversation, render_delivery, render_transcript
-from trainer.store import RunRecord, Store
-from trainer.tts import play_async, stop_playback
+from trainer.history import runs as history
+from trainer.history.progress import compute, sparkline
+from trainer.history.store import RunRecord, Store
+from trainer.session.tts import play_async, stop_playback
+from trainer.speech.audio import load_bytes
 
 
 def _store() -> Store:
@@ -201,7 +201,7 @@ def progress_command(scenario: str | None, last: int, chart: Path | None) -> Non
     else:
         console.print("\nEvery item hit in every run shown. Keep it this tight.", style="bold green")
     if chart:
-        from trainer.chart import save_png
+        from trainer.history.chart import save_png
 
         err.print(f"Chart saved to {save_png(p, chart)}", style="dim")
 
@@ -211,8 +211,8 @@ def progress_command(scenario: str | None, last: int, chart: Path | None) -> Non
 @click.option("--html", "html_path", type=click.Path(path_type=Path), required=True, help="Write the page here.")
 def report_command(run_id: int, html_path: Path) -> None:
     """A self-contained HTML page for a run, with the progress chart."""
-    from trainer.chart import png
-    from trainer.html_report import build
+    from trainer.history.chart import png
+    from trainer.history.html_report import build
 
     store = _store()
     run = store.get(run_id)

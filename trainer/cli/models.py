@@ -7,8 +7,9 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from trainer import models, paths
+from trainer import paths
 from trainer.cli.common import err
+from trainer.speech import models
 
 
 @click.group("models")

@@ -12,10 +12,6 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from trainer import history, tts
-from trainer import scenario as scenarios
-from trainer import summary as summaries
-from trainer.audio import Audio
 from trainer.cli.common import (
     PartialDisplay,
     announce,
@@ -29,14 +25,19 @@ from trainer.cli.common import (
     report_saved,
     save_option,
 )
+from trainer.cli.report import print_report, render_conversation, render_delivery, to_json
 from trainer.errors import InputError
-from trainer.history import Saved
-from trainer.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
-from trainer.recognize import keep_recording, open_recognizer
-from trainer.report import print_report, render_conversation, render_delivery, to_json
-from trainer.scenario import Scenario
-from trainer.session import Event, SessionOptions, SessionResult, TurnSource, run
-from trainer.store import Store
+from trainer.history import runs as history
+from trainer.history.runs import Saved
+from trainer.history.store import Store
+from trainer.scenarios import file as scenarios
+from trainer.scenarios.file import Scenario
+from trainer.session import summary as summaries
+from trainer.session import tts
+from trainer.session.close import Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
+from trainer.speech.audio import Audio
+from trainer.speech.recognize import keep_recording, open_recognizer
 
 
 def show_line(line: str, kind: str) -> None:
@@ -168,7 +169,7 @@ def practice_command(
             announce(rec)
             source = FileTurns(list(inputs), rec.engine)
         else:
-            from trainer.mic import Microphone
+            from trainer.speech.mic import Microphone
 
             # The microphone opens before the model loads: nothing said meanwhile is lost.
             mic = stack.enter_context(Microphone(device))

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from trainer import paths
-from trainer import scenario as scenarios
 from trainer.errors import InputError, ScenarioError, TrainerError
+from trainer.scenarios import file as scenarios
 
 
 @click.group("scenarios")

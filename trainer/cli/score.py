@@ -7,11 +7,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from trainer import audio as audio_io
-from trainer import history
-from trainer import scenario as scenarios
-from trainer import transcript as transcripts
-from trainer.audio import Audio
 from trainer.checklist.scorer import score
 from trainer.cli.common import (
     PartialDisplay,
@@ -26,18 +21,23 @@ from trainer.cli.common import (
     report_saved,
     save_option,
 )
-from trainer.metrics import measure
-from trainer.recognize import EngineRequest, keep_recording, open_recognizer
-from trainer.report import print_report, render_delivery, render_transcript, to_json
-from trainer.store import Recording
-from trainer.transcript import Transcript
+from trainer.cli.report import print_report, render_delivery, render_transcript, to_json
+from trainer.history import runs as history
+from trainer.history.store import Recording
+from trainer.scenarios import file as scenarios
+from trainer.speech import audio as audio_io
+from trainer.speech import transcript as transcripts
+from trainer.speech.audio import Audio
+from trainer.speech.metrics import measure
+from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
+from trainer.speech.transcript import Transcript
 
 
 def _from_mic(
     request: EngineRequest, device: str | None, silence: float, max_seconds: float
 ) -> tuple[Transcript, Audio]:
-    from trainer.listen import listen, mic_blocks
-    from trainer.mic import Microphone
+    from trainer.speech.listen import listen, mic_blocks
+    from trainer.speech.mic import Microphone
 
     # Open the microphone before loading the model, so nothing said meanwhile is lost.
     with Microphone(device) as mic:

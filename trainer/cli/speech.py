@@ -9,11 +9,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from trainer import audio as audio_io
-from trainer import scenario as scenarios
 from trainer.cli.common import announce, engine_options, engine_request, err
-from trainer.metrics import measure
-from trainer.recognize import open_recognizer
+from trainer.scenarios import file as scenarios
+from trainer.speech import audio as audio_io
+from trainer.speech.metrics import measure
+from trainer.speech.recognize import open_recognizer
 
 
 @click.command("transcribe")
@@ -39,7 +39,7 @@ def transcribe_command(
 @click.command("devices")
 def devices_command() -> None:
     """List microphones (input devices)."""
-    from trainer.mic import devices
+    from trainer.speech.mic import devices
 
     found = devices()
     if not found:

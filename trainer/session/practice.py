@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer import audio as audio_io
-from trainer import tts
-from trainer.audio import Audio
-from trainer.engines import Engine
-from trainer.listen import ListenOptions, Turn, file_blocks, listen, mic_blocks
-from trainer.session import CandidateTurn
-from trainer.transcript import Transcript
+from trainer.session import tts
+from trainer.session.close import CandidateTurn
+from trainer.speech import audio as audio_io
+from trainer.speech.audio import Audio
+from trainer.speech.engines import Engine
+from trainer.speech.listen import ListenOptions, Turn, file_blocks, listen, mic_blocks
+from trainer.speech.transcript import Transcript
 
-log = logging.getLogger("trainer.practice")
+log = logging.getLogger("trainer.session.practice")
 LINGER_LISTEN_S = 4.0  # after the goodbye, how long we listen for a candidate who talks on
 
 

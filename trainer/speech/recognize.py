@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from trainer import paths
-from trainer.audio import Audio
-from trainer.engines import Choice, Engine, EngineOptions, choose, create
+from trainer.speech.audio import Audio
+from trainer.speech.engines import Choice, Engine, EngineOptions, choose, create
 
-log = logging.getLogger("trainer.recognize")
+log = logging.getLogger("trainer.speech.recognize")
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from trainer.checklist.result import Evidence, Score
-from trainer.metrics import Metrics
-from trainer.session import Event
-from trainer.transcript import Transcript
-
-LABELS = {
-    "skills_restated": "Restated your best skills",
-    "requirements_matched": "Tied requirements to what you deliver",
-    "gaps_probed": "Probed for gaps and concerns",
-    "interest_reaffirmed": "Reaffirmed your interest",
-    "next_step_asked": "Asked about next steps and timing",
-    "follow_up_permission": "Asked permission to follow up",
-    "thanks_given": "Thanked the interviewer",
-    "concise": "Didn't linger",
-    "objection_handled": "Overcame the objection",
-}
+from trainer.checklist.result import LABELS, Evidence, Score
+from trainer.session.close import Event
+from trainer.speech.metrics import Metrics
+from trainer.speech.transcript import Transcript
 
 
 def _evidence_line(e: Evidence, item_id: str) -> str:

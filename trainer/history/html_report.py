@@ -7,8 +7,8 @@ from __future__ import annotations
 import base64
 import html
 
-from trainer.report import LABELS
-from trainer.store import RunRecord
+from trainer.checklist.result import LABELS
+from trainer.history.store import RunRecord
 
 COLOURS = {
     "skills_restated": "#bee3f8",

@@ -16,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer import models
-from trainer.audio import RATE, WIDTH
-from trainer.engines.base import Engine, EngineOptions, Stream
+from trainer.checklist.text import FILLERS
 from trainer.errors import ModelError
-from trainer.listen import SpeechDetector
-from trainer.text import FILLERS
-from trainer.transcript import Transcript, Word
+from trainer.speech import models
+from trainer.speech.audio import RATE, WIDTH
+from trainer.speech.engines.base import Engine, EngineOptions, Stream
+from trainer.speech.listen import SpeechDetector
+from trainer.speech.transcript import Transcript, Word
 
-log = logging.getLogger("trainer.engines.whisper")
+log = logging.getLogger("trainer.speech.engines.whisper")
 
 UTTERANCE_GAP_S = 0.5  # quiet that closes an utterance...
 MIN_UTTERANCE_S = 8.0  # ...once it is this long: short pieces lose Whisper its context
@@ -207,7 +207,7 @@ class WhisperEngine(Engine):
 
 
 def create(options: EngineOptions) -> Engine:
-    from trainer.engines import pocketsphinx
+    from trainer.speech.engines import pocketsphinx
 
     companion = None if pocketsphinx.unavailable(EngineOptions()) else pocketsphinx.create_companion()
     return WhisperEngine(options, companion)

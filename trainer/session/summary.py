@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from trainer import paths
-from trainer.session import SessionResult
+from trainer.session.close import SessionResult
 
 
 def draft(result: SessionResult) -> str:

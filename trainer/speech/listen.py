@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trainer.audio import RATE, WIDTH, Audio, dither
-from trainer.engines.base import Stream
-from trainer.transcript import Transcript
+from trainer.speech.audio import RATE, WIDTH, Audio, dither
+from trainer.speech.engines.base import Stream
+from trainer.speech.transcript import Transcript
 
 SPEECH_ABOVE_FLOOR_DB = 12.0
 MIN_SPEECH_DBFS = -48.0

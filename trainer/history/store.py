@@ -23,7 +23,7 @@ from typing import Any
 from trainer import paths
 from trainer.errors import InputError, StorageError
 
-log = logging.getLogger("trainer.store")
+log = logging.getLogger("trainer.history.store")
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:

@@ -26,7 +26,7 @@ from trainer import paths
 from trainer.digest import sha256_file
 from trainer.errors import ModelError
 
-log = logging.getLogger("trainer.models")
+log = logging.getLogger("trainer.speech.models")
 
 DEFAULT_VOSK_URL = "https://alphacephei.com/vosk/models"
 DEFAULT_VOSK_MODEL = "vosk-model-small-en-us-0.15"

@@ -17,15 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from trainer.audio import Audio
 from trainer.checklist.context import Context
 from trainer.checklist.items import gaps_probed, next_step_asked, thanks_given
 from trainer.checklist.objection import objection_handled
 from trainer.checklist.result import Evidence, Score
 from trainer.checklist.scorer import score, total
-from trainer.metrics import Metrics, measure_turns
-from trainer.scenario import Scenario
-from trainer.transcript import Transcript, Word
+from trainer.scenarios.file import Scenario
+from trainer.speech.audio import Audio
+from trainer.speech.metrics import Metrics, measure_turns
+from trainer.speech.transcript import Transcript, Word
 
 ANYTHING_ELSE = "Is there anything else you'd like to ask me?"
 

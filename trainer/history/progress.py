@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.report import LABELS
-from trainer.store import RunRecord
+from trainer.checklist.result import LABELS
+from trainer.history.store import RunRecord
 
 GENERIC_LINES = {
     "skills_restated": '"What I bring is ... , ... and ..." — your three best skills in one breath.',

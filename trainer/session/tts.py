@@ -3,7 +3,7 @@
 pyttsx3 has known traps on Linux: `say()` after a `save_to_file()` writes to that file instead of
 speaking, only the last queued utterance is produced, an unknown voice fails silently, and
 `runAndWait()` can block. So every line is rendered to a WAV file by pyttsx3 in a short-lived
-child process with a time limit (`python -m trainer.tts`), with espeak-ng's own command as the
+child process with a time limit (`python -m trainer.session.tts`), with espeak-ng's own command as the
 fallback; playing is done here, through PortAudio, with a deadline. When nothing can be played,
 lines are printed and the session goes on.
 """
@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer import audio as audio_io
-from trainer.audio import Audio
 from trainer.errors import TrainerError
+from trainer.speech import audio as audio_io
+from trainer.speech.audio import Audio
 
-log = logging.getLogger("trainer.tts")
+log = logging.getLogger("trainer.session.tts")
 RENDER_TIMEOUT_S = 30.0
 
 
@@ -38,7 +38,7 @@ class VoiceSettings:
 
 
 def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
-    cmd = [sys.executable, "-m", "trainer.tts", settings.voice, str(settings.rate), str(path)]
+    cmd = [sys.executable, "-m", "trainer.session.tts", settings.voice, str(settings.rate), str(path)]
     try:
         proc = subprocess.run(cmd, input=text, text=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -106,7 +106,7 @@ def stop_playback() -> None:
 
 
 def _worker() -> None:
-    """`python -m trainer.tts VOICE RATE OUT.wav` with the text on stdin: pyttsx3, isolated."""
+    """`python -m trainer.session.tts VOICE RATE OUT.wav` with the text on stdin: pyttsx3, isolated."""
     import contextlib
 
     voice, rate, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]

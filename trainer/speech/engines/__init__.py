@@ -10,8 +10,8 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-from trainer.engines.base import Engine, EngineOptions, Stream
 from trainer.errors import EngineError, InputError
+from trainer.speech.engines.base import Engine, EngineOptions, Stream
 
 __all__ = ["Choice", "Engine", "EngineOptions", "Stream", "choose", "create", "names"]
 
@@ -25,10 +25,12 @@ class EngineSpec:
 
 _SPECS = (
     EngineSpec(
-        "whisper", "trainer.engines.whisper", "most accurate; decoded per utterance; needs faster-whisper and a model"
+        "whisper",
+        "trainer.speech.engines.whisper",
+        "most accurate; decoded per utterance; needs faster-whisper and a model",
     ),
-    EngineSpec("vosk", "trainer.engines.vosk", "streaming Kaldi recognizer; needs a downloaded model"),
-    EngineSpec("pocketsphinx", "trainer.engines.pocketsphinx", "embedded; ships its English model"),
+    EngineSpec("vosk", "trainer.speech.engines.vosk", "streaming Kaldi recognizer; needs a downloaded model"),
+    EngineSpec("pocketsphinx", "trainer.speech.engines.pocketsphinx", "embedded; ships its English model"),
 )
 ENGINES = {s.name: s for s in _SPECS}
 # `auto` takes the first usable engine in this order, most accurate first (BENCHMARKS.md): Whisper

@@ -7,10 +7,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.audio import Audio, dither
-from trainer.transcript import Transcript
+from trainer.speech.audio import Audio, dither
+from trainer.speech.transcript import Transcript
 
-log = logging.getLogger("trainer.engines")
+log = logging.getLogger("trainer.speech.engines")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from trainer.text import FILLERS, normalize
-from trainer.transcript import Transcript
+from trainer.checklist.text import FILLERS, normalize
+from trainer.speech.transcript import Transcript
 
 PAUSE_SECONDS = 2.0
 # "like" is a verb or a preposition after these ("I like", "would like", "sounds like", "things like").

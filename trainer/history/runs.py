@@ -13,13 +13,13 @@ from pathlib import Path
 from trainer import paths
 from trainer.checklist.result import Evidence, ItemResult, Score
 from trainer.errors import StorageError
-from trainer.metrics import Filler, Metrics
-from trainer.scenario import Scenario
-from trainer.session import SessionResult
-from trainer.store import Recording, RunRecord, Store
-from trainer.transcript import Transcript, Word
+from trainer.history.store import Recording, RunRecord, Store
+from trainer.scenarios.file import Scenario
+from trainer.session.close import SessionResult
+from trainer.speech.metrics import Filler, Metrics
+from trainer.speech.transcript import Transcript, Word
 
-log = logging.getLogger("trainer.history")
+log = logging.getLogger("trainer.history.runs")
 
 
 @dataclass

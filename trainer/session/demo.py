@@ -14,15 +14,16 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from trainer import paths, tts
+from trainer import paths
 from trainer.checklist.scorer import score
-from trainer.engines import Engine
+from trainer.checklist.text import normalize
 from trainer.errors import ScenarioError
-from trainer.listen import ListenOptions, file_blocks, listen
-from trainer.scenario import Scenario
-from trainer.session import CandidateTurn, Event
-from trainer.text import normalize
-from trainer.transcript import Transcript
+from trainer.scenarios.file import Scenario
+from trainer.session import tts
+from trainer.session.close import CandidateTurn, Event
+from trainer.speech.engines import Engine
+from trainer.speech.listen import ListenOptions, file_blocks, listen
+from trainer.speech.transcript import Transcript
 
 CANDIDATE_VOICE = tts.VoiceSettings("en-us", 160)
 INTERVIEWER_VOICE = tts.VoiceSettings("en-gb", 165)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.checklist.concepts import GENERIC, STOPWORDS, content_words
-from trainer.scenario import Scenario
+from trainer.scenarios.file import Scenario
 
 MAX_HINTS = 40
 

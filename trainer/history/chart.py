@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from trainer.progress import Progress
+from trainer.history.progress import Progress
 
 
 def png(progress: Progress) -> bytes:

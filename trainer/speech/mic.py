@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from trainer.audio import RATE, resample
 from trainer.errors import DeviceError
+from trainer.speech.audio import RATE, resample
 
-log = logging.getLogger("trainer.mic")
+log = logging.getLogger("trainer.speech.mic")
 BLOCK_SECONDS = 0.1
 
 

@@ -6,11 +6,11 @@ import json
 import threading
 from pathlib import Path
 
-from trainer import models
-from trainer.audio import RATE
-from trainer.engines.base import Engine, EngineOptions, Stream
 from trainer.errors import ModelError
-from trainer.transcript import Transcript, Word
+from trainer.speech import models
+from trainer.speech.audio import RATE
+from trainer.speech.engines.base import Engine, EngineOptions, Stream
+from trainer.speech.transcript import Transcript, Word
 
 _MODELS: dict[Path, object] = {}  # one loaded model per folder, shared by recognizers
 _LOCK = threading.Lock()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from trainer.engines.base import Engine, EngineOptions, Stream
 from trainer.errors import EngineError
-from trainer.transcript import Transcript, Word
+from trainer.speech.engines.base import Engine, EngineOptions, Stream
+from trainer.speech.transcript import Transcript, Word
 
 FRAMES_PER_SECOND = 100
 _NOT_WORDS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+\+.*\+\+)$")
@@ -33,7 +33,7 @@ class PocketsphinxStream(Stream):
     and 2.4 s to finish), so a long close is decoded piece by piece while it is spoken."""
 
     def __init__(self, decoder, warm_up: bool) -> None:  # type: ignore[no-untyped-def]
-        from trainer.listen import SpeechDetector
+        from trainer.speech.listen import SpeechDetector
 
         self._decoder = decoder
         self._warmup: list[bytes] | None = [] if warm_up else None

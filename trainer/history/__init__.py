@@ -1,0 +1,1 @@
+"""History: saved runs (SQLite), progress over runs, charts and the HTML report."""

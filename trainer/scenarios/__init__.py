@@ -1,0 +1,1 @@
+"""Scenarios: the TOML file format, and scenarios built from a job posting."""

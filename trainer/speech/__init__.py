@@ -1,0 +1,1 @@
+"""Speech in: audio, the microphone, recognizers, transcripts and delivery metrics."""
