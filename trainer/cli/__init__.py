@@ -22,7 +22,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from trainer.cli import demo, history, models, practice, scenarios, score, speech
+    from trainer.cli import demo, drill, history, models, practice, scenarios, score, speech
 
     cli.add_command(score.score_command)
     cli.add_command(scenarios.scenarios_group)
@@ -31,6 +31,7 @@ def _register() -> None:
     cli.add_command(models.models_group)
     cli.add_command(practice.practice_command)
     cli.add_command(demo.demo_command)
+    cli.add_command(drill.drill_command)
     for command in history.COMMANDS:
         cli.add_command(command)
 

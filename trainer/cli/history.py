@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from trainer.checklist.result import LABELS
 from trainer.cli.common import err
-from trainer.cli.report import LABELS, print_report, render_conversation, render_delivery, render_transcript
+from trainer.cli.report import print_report, render_conversation, render_delivery, render_transcript
 from trainer.errors import InputError
 from trainer.history import runs as history
-from trainer.history.progress import compute, sparkline
+from trainer.history.progress import Progress, compute, drill_trends, sparkline
 from trainer.history.store import RunRecord, Store
 from trainer.session.tts import play_async, stop_playback
 from trainer.speech.audio import load_bytes
@@ -43,10 +44,13 @@ def history_command(scenario: str | None, last: int | None) -> None:
         return
     table = Table("run", "when (UTC)", "kind", "scenario", "engine", "total", "items")
     for r in runs:
-        passed = sum(i["passed"] for i in r.items)
-        table.add_row(
-            str(r.id), _when(r), r.kind, r.scenario, r.engine or "text", str(r.total), f"{passed}/{len(r.items)}"
-        )
+        if r.kind == "drill":
+            reps = [e for e in r.conversation or [] if e.get("kind") == "rep"]
+            drilled = LABELS.get(r.items[0]["id"], "?") if r.items else "?"
+            what = f"{drilled}: {sum(bool(e.get('passed')) for e in reps)}/{len(reps)} reps passed"
+        else:
+            what = f"{sum(i['passed'] for i in r.items)}/{len(r.items)}"
+        table.add_row(str(r.id), _when(r), r.kind, r.scenario, r.engine or "text", str(r.total), what)
     Console().print(table)
 
 
@@ -168,13 +172,26 @@ def delete_command(run_id: int, yes: bool) -> None:
 @click.option("--chart", type=click.Path(path_type=Path), help="Also save the chart as a PNG here.")
 def progress_command(scenario: str | None, last: int, chart: Path | None) -> None:
     """Are you getting better? Item hit rates, trends, and what to practise next."""
-    runs = _store().runs(scenario, last)
-    if not runs:
+    store = _store()
+    runs = store.runs(scenario, last, drills=False)
+    drill_runs = store.runs(scenario, last, drills=True)
+    if not runs and not drill_runs:
         err.print("No runs saved yet. Rehearse first: `trainer practice SCENARIO`.")
         return
-    p = compute(runs)
     console = Console()
-    table = Table("checklist item", f"hit in last {p.runs}", "")
+    p = compute(runs)
+    if runs:
+        _print_closes(console, p)
+    if drill_runs:
+        _print_drills(console, drill_runs)
+    if chart and runs:
+        from trainer.history.chart import save_png
+
+        err.print(f"Chart saved to {save_png(p, chart)}", style="dim")
+
+
+def _print_closes(console: Console, p: Progress) -> None:
+    table = Table("checklist item", f"hit in last {p.runs} closes", "")
     for t in p.items:
         colour = "green" if t.rate >= 0.8 else "yellow" if t.rate >= 0.5 else "red"
         table.add_row(t.label, f"{t.hits}/{t.runs}", Text("█" * round(t.rate * 20), style=colour))
@@ -198,12 +215,18 @@ def progress_command(scenario: str | None, last: int, chart: Path | None) -> Non
         console.print(Text.assemble(("\nWork on: ", "bold"), p.focus.label, f" (hit {p.focus.hits} of {p.focus.runs})"))
         if p.focus_line:
             console.print(Text.assemble(("Practise: ", "bold yellow"), p.focus_line))
+        console.print(f"Drill it: trainer drill {p.focus.id}", style="dim")
     else:
         console.print("\nEvery item hit in every run shown. Keep it this tight.", style="bold green")
-    if chart:
-        from trainer.history.chart import save_png
 
-        err.print(f"Chart saved to {save_png(p, chart)}", style="dim")
+
+def _print_drills(console: Console, drill_runs: list[RunRecord]) -> None:
+    table = Table(
+        "drilled item", "drills (finished)", "reps", "passed", "counted", title="Drills (apart from full closes)"
+    )
+    for d in drill_trends(drill_runs):
+        table.add_row(d.label, f"{d.drills} ({d.finished})", str(d.reps), str(d.passes), str(d.counted))
+    console.print(table)
 
 
 @click.command("report")
@@ -216,7 +239,7 @@ def report_command(run_id: int, html_path: Path) -> None:
 
     store = _store()
     run = store.get(run_id)
-    recent = [r for r in store.runs(run.scenario) if (r.id or 0) <= run_id][-10:]
+    recent = [r for r in store.runs(run.scenario, drills=False) if (r.id or 0) <= run_id][-10:]
     html_path.write_text(build(run, png(compute(recent))), encoding="utf-8")
     err.print(f"Wrote {html_path}", style="dim")
 

@@ -106,8 +106,13 @@ def render_conversation(events: list[Event] | list[dict[str, Any]]) -> Panel:
         who = "Interviewer" if r["speaker"] == "interviewer" else "You"
         style = "bold magenta" if r["speaker"] == "interviewer" else "bold cyan"
         note = "  (after the goodbye)" if r["kind"] == "after_goodbye" else ""
+        if r["kind"] == "rep":  # a drill rep carries its verdict
+            note = (
+                "  ✓ counted" if r.get("counted") else "  ✓ passed, not counted" if r.get("passed") else "  ✗ not yet"
+            )
         if timed:
             lines.append(f"[{r['at']:5.1f}s] ", style="dim")
         lines.append(f"{who}: ", style=style)
         lines.append(str(r["text"] or "(silence)") + note + "\n")
-    return Panel(lines, title="The close", expand=True)
+    title = "The reps" if any(r["kind"] == "rep" for r in rows) else "The close"
+    return Panel(lines, title=title, expand=True)

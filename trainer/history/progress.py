@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from trainer.checklist.result import LABELS
@@ -57,6 +57,8 @@ class Progress:
 
 
 def compute(runs: list[RunRecord]) -> Progress:
+    """Full closes only: a drill rep is one line, not a close."""
+    runs = [r for r in runs if r.kind != "drill"]
     order = list(LABELS)
     counts: dict[str, list[int]] = {}
     for run in runs:
@@ -74,8 +76,7 @@ def compute(runs: list[RunRecord]) -> Progress:
         )
         for r in runs
     ]
-    missed = [t for t in items if t.rate < 1.0]
-    focus = min(missed, key=lambda t: (t.rate, order.index(t.id))) if missed else None
+    focus = weakest(items)
     line = None
     if focus is not None:
         for run in reversed(runs):  # the latest concrete advice for it, built from that scenario
@@ -85,6 +86,41 @@ def compute(runs: list[RunRecord]) -> Progress:
                 break
         line = line or GENERIC_LINES.get(focus.id)
     return Progress(len(runs), items, points, focus, line)
+
+
+def weakest(items: list[ItemTrend], among: Collection[str] | None = None) -> ItemTrend | None:
+    """The item hit least often (ties: the checklist's order), of those missed at least once."""
+    order = list(LABELS)
+    missed = [t for t in items if t.rate < 1.0 and (among is None or t.id in among)]
+    return min(missed, key=lambda t: (t.rate, order.index(t.id))) if missed else None
+
+
+@dataclass(frozen=True)
+class DrillTrend:
+    id: str
+    label: str
+    drills: int
+    finished: int  # drills ended by enough counted passes in a row
+    reps: int
+    passes: int
+    counted: int
+
+
+def drill_trends(runs: list[RunRecord]) -> list[DrillTrend]:
+    """Per drilled item: how many drills and reps, how many passed and counted."""
+    acc: dict[str, list[int]] = {}
+    for run in runs:
+        if run.kind != "drill" or not run.items:
+            continue
+        reps = [e for e in run.conversation or [] if e.get("kind") == "rep"]
+        a = acc.setdefault(run.items[0]["id"], [0, 0, 0, 0, 0])
+        a[0] += 1
+        a[1] += int(run.items[0]["passed"])
+        a[2] += len(reps)
+        a[3] += sum(bool(e.get("passed")) for e in reps)
+        a[4] += sum(bool(e.get("counted")) for e in reps)
+    order = list(LABELS)
+    return [DrillTrend(i, LABELS.get(i, i), *acc[i]) for i in sorted(acc, key=order.index)]
 
 
 SPARK = "▁▂▃▄▅▆▇█"

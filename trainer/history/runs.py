@@ -15,7 +15,8 @@ from trainer.checklist.result import Evidence, ItemResult, Score
 from trainer.errors import StorageError
 from trainer.history.store import Recording, RunRecord, Store
 from trainer.scenarios.file import Scenario
-from trainer.session.close import SessionResult
+from trainer.session.close import SessionResult, merge_turns, onto_close
+from trainer.session.drill import DrillResult
 from trainer.speech.metrics import Filler, Metrics
 from trainer.speech.transcript import Transcript, Word
 
@@ -54,6 +55,49 @@ def from_session(kind: str, result: SessionResult) -> RunRecord:
     turns = [e for e in result.events if e.turn is not None and e.turn.audio is not None and e.turn.audio.pcm]
     record.recordings = [Recording(k, e.at, e.turn.audio.to_wav_bytes()) for k, e in enumerate(turns)]  # type: ignore[union-attr]
     return record
+
+
+def from_drill(result: DrillResult) -> RunRecord:
+    """A drill as one run: the drilled item (passed when the drill was finished), every rep and
+    its verdict in the conversation, the reps' recordings."""
+    said = [(r.at, r.turn) for r in result.reps]
+    reps = len(result.reps)
+    evidence = [onto_close(e, said, r.turn).to_dict() for r in result.reps if r.counted for e in r.item.evidence]
+    last = result.reps[-1] if result.reps else None
+    item = {
+        "id": result.item,
+        "passed": result.done,
+        "score": round(result.passes / reps, 3) if reps else 0.0,
+        "evidence": evidence,
+        "suggestion": None if result.done or last is None else last.model_line,
+    }
+    conversation: list[dict[str, object]] = []
+    for r in result.reps:
+        conversation.append({"speaker": "interviewer", "kind": "cue", "text": r.cue, "at": round(r.at, 2)})
+        conversation.append(
+            {
+                "speaker": "candidate",
+                "kind": "rep",
+                "text": r.text,
+                "at": round(r.at, 2),
+                "passed": r.passed,
+                "counted": r.counted,
+                "note": r.note,
+                "verdict_s": round(r.verdict_s, 3),
+            }
+        )
+    with_audio = [r for r in result.reps if r.turn.audio is not None and r.turn.audio.pcm]
+    return RunRecord(
+        kind="drill",
+        scenario=result.scenario.name,
+        scenario_title=result.scenario.title,
+        total=round(100 * result.passes / reps) if reps else 0,
+        items=[item],
+        transcript=merge_turns(said).to_dict(),
+        engine=next((r.turn.transcript.engine for r in result.reps if r.turn.transcript.engine), None),
+        conversation=conversation,
+        recordings=[Recording(k, r.at, r.turn.audio.to_wav_bytes()) for k, r in enumerate(with_audio)],  # type: ignore[union-attr]
+    )
 
 
 def _fallback(record: RunRecord) -> Path | None:

@@ -321,14 +321,24 @@ class Store:
             created_at=row["created_at"],
         )
 
-    def runs(self, scenario: str | None = None, limit: int | None = None) -> list[RunRecord]:
-        """Runs oldest first (the last `limit` of them)."""
+    def runs(
+        self, scenario: str | None = None, limit: int | None = None, drills: bool | None = None
+    ) -> list[RunRecord]:
+        """Runs oldest first (the last `limit` of them); `drills` True: only drills, False: no drills."""
         db = self.connect()
         db.row_factory = sqlite3.Row
+        where, args_list = [], []
+        if scenario:
+            where.append("scenario = ?")
+            args_list.append(scenario)
+        if drills is not None:
+            where.append("kind = 'drill'" if drills else "kind != 'drill'")
         query = (
-            "SELECT * FROM runs" + (" WHERE scenario = ?" if scenario else "") + " ORDER BY created_at DESC, id DESC"
+            "SELECT * FROM runs"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY created_at DESC, id DESC"
         )
-        args: tuple[Any, ...] = (scenario,) if scenario else ()
+        args: tuple[Any, ...] = tuple(args_list)
         if limit:
             query += f" LIMIT {int(limit)}"
         rows = db.execute(query, args).fetchall()

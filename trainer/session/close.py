@@ -87,7 +87,7 @@ def _speech_seconds(turns: list[CandidateTurn]) -> float | None:
     return sum(ws[-1].end - ws[0].start for ws in timed)
 
 
-def _merge(turns: list[tuple[float, CandidateTurn]]) -> Transcript:
+def merge_turns(turns: list[tuple[float, CandidateTurn]]) -> Transcript:
     """One transcript of the candidate's turns, word times moved onto the session clock."""
     texts = [t.transcript.text.strip() for _, t in turns if t.transcript.text.strip()]
     if all(t.transcript.words or not t.transcript.text.strip() for _, t in turns) and texts:
@@ -108,7 +108,7 @@ def _closes_with_thanks(ctx: Context, scenario: Scenario) -> bool:
     return any(e.end > tail_start for e in item.evidence)
 
 
-def _onto_close(e: Evidence, said: list[tuple[float, CandidateTurn]], turn: CandidateTurn) -> Evidence:
+def onto_close(e: Evidence, said: list[tuple[float, CandidateTurn]], turn: CandidateTurn) -> Evidence:
     """Evidence found in one turn, moved onto the merged close (characters and seconds)."""
     chars = 0
     for at, t in said:
@@ -188,11 +188,11 @@ def run(
         add(Event("candidate", "after_goodbye", after.transcript.text.strip(), clock, after))
         lingered = len(Context(after.transcript).text.tokens)
 
-    close = _merge(said)
+    close = merge_turns(said)
     result = score(scenario, close, extra_words=lingered, spoken_seconds=_speech_seconds([t for _, t in said]))
     handled = objection_handled(scenario, objection, answer.transcript if answer else None)
     if answer is not None:
-        handled.evidence = [_onto_close(e, said, answer) for e in handled.evidence]
+        handled.evidence = [onto_close(e, said, answer) for e in handled.evidence]
     result.items.append(handled)
     result.total = total(result.items, scenario.weights)
     metrics = measure_turns([(at, t.transcript) for at, t in said])

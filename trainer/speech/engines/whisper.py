@@ -1,8 +1,9 @@
 """Whisper through faster-whisper (CTranslate2): the most accurate engine here, not a streaming one.
 
 To keep the live experience, audio is cut into utterances where the speaker pauses (an energy
-detector), and each utterance is decoded by Whisper in a background thread as soon as it ends,
-so the final transcript is ready right after the last word. Partial text while speaking comes
+detector), and each utterance is decoded by Whisper in a background thread as soon as it ends;
+the piece so far is also decoded speculatively whenever the speaker pauses, so the final
+transcript is ready when the turn ends. Partial text while speaking comes
 from the embedded streaming engine (pocketsphinx), which also counts the fillers Whisper leaves
 out ("um", "uh"): their times are merged in where Whisper heard nothing.
 """
@@ -30,6 +31,9 @@ UTTERANCE_GAP_S = 0.5  # quiet that closes an utterance...
 MIN_UTTERANCE_S = 8.0  # ...once it is this long: short pieces lose Whisper its context
 MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s
 PROMPT_CHARS = 200  # the tail of what was already heard, as the next piece's prompt
+# Quiet after speech that starts decoding the piece so far, in case the turn ends here: the
+# transcript is then ready when the turn ends. Speech after it discards that decode.
+SPECULATE_GAP_S = 0.3
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
 
@@ -88,6 +92,8 @@ class WhisperStream(Stream):
         self._companion_text = ""
         self._onset: float | None = None  # where speech starts in the current piece (seconds into it)
         self._run_start: float | None = None  # where the current run of speech blocks began
+        self._speculative: Future[list[Word]] | None = None  # the piece so far, decoded while the speaker pauses
+        self._stale: Future[list[Word]] | None = None  # a guess still decoding after the speaker went on
 
     def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float | None) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
@@ -98,14 +104,19 @@ class WhisperStream(Stream):
         # Whisper dates a first word to the start of its input; the level meter knows better.
         return [Word(w.text, max(w.start, onset), max(w.end, onset), w.confidence) for w in words]
 
+    def _submit(self, pcm: bytes) -> Future[list[Word]]:
+        onset = self._start_s + self._onset if self._onset is not None else None
+        before = self._decoded[-1] if self._decoded else None
+        return self._pool.submit(self._decode, pcm, self._start_s, before, onset)
+
     def _cut(self) -> None:
         pcm = b"".join(self._pending)
         if self._detector.heard or len(pcm) > RATE * WIDTH:
             # The whole piece is decoded: trimming it to the metered speech was measured to cost
             # words (WER 8.8% -> 11.3%), the meter missing soft starts and short words.
-            onset = self._start_s + self._onset if self._onset is not None else None
-            before = self._decoded[-1] if self._decoded else None
-            self._decoded.append(self._pool.submit(self._decode, pcm, self._start_s, before, onset))
+            # Only quiet came after the speculative decode began: its words are the piece's words.
+            self._decoded.append(self._speculative or self._submit(pcm))
+        self._speculative = None
         self._pending = []
         self._start_s = self._elapsed
         self._detector = SpeechDetector()
@@ -122,8 +133,20 @@ class WhisperStream(Stream):
             # Speech starts with two blocks in a row: a lone click or pop is not an onset.
             if self._onset is None and self._elapsed - self._start_s - self._run_start >= ONSET_S:
                 self._onset = self._run_start
+            if self._speculative is not None:  # the speaker went on: that guess is stale
+                if not self._speculative.cancel():
+                    self._stale = self._speculative
+                self._speculative = None
         else:
             self._run_start = None
+            idle = self._stale is None or self._stale.done()  # never queue guesses behind a stale one
+            if (
+                self._speculative is None
+                and idle
+                and self._detector.heard
+                and self._detector.quiet_s >= SPECULATE_GAP_S
+            ):
+                self._speculative = self._submit(b"".join(self._pending))
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
         current = self._elapsed - self._start_s
