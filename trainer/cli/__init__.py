@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 import click
@@ -39,9 +40,17 @@ def _register() -> None:
 _register()
 
 
+def _stop(signum: int, frame: object) -> None:
+    # SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end a session like Ctrl-C:
+    # what was said is scored and saved.
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> None:
     # Library code logs (never prints); warnings reach the user as one line each on stderr.
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
     try:
         code = cli.main(args=argv, prog_name="trainer", standalone_mode=False)
         if isinstance(code, int) and code:  # click returns an Exit's code when not standalone

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,7 +15,9 @@ from rich.live import Live
 from rich.text import Text
 
 from trainer.errors import StorageError
+from trainer.history import runs as history
 from trainer.history.runs import Saved
+from trainer.history.store import RunRecord
 from trainer.scenarios.file import Scenario
 from trainer.speech.engines import names as engine_names
 from trainer.speech.hints import scenario_hints
@@ -122,6 +126,30 @@ def enter_stops_turn() -> threading.Event:
 
         threading.Thread(target=wait, daemon=True).start()
     return stop
+
+
+@contextmanager
+def signals_deferred() -> Iterator[list[int]]:
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done (a run being saved is saved whole);
+    the signals that came meanwhile are listed for the caller."""
+    got: list[int] = []
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {s: signal.signal(s, lambda signum, frame: got.append(signum)) for s in sigs}
+    try:
+        yield got
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
+def save_run(record: RunRecord) -> Saved:
+    """Save a run; a stop asked for meanwhile is honoured once the run is safe."""
+    with signals_deferred() as got:
+        saved = history.save(record)
+    if got:
+        report_saved(saved)
+        raise KeyboardInterrupt(signal.Signals(got[0]).name)
+    return saved
 
 
 def save_option(f: F) -> F:

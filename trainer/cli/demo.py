@@ -8,7 +8,16 @@ import click
 from rich.panel import Panel
 from rich.text import Text
 
-from trainer.cli.common import announce, engine_options, engine_request, err, preload_judge, report_saved, save_option
+from trainer.cli.common import (
+    announce,
+    engine_options,
+    engine_request,
+    err,
+    preload_judge,
+    report_saved,
+    save_option,
+    save_run,
+)
 from trainer.cli.practice import present, show_candidate, show_line
 from trainer.cli.report import print_report, render_conversation, render_delivery
 from trainer.history import runs as history
@@ -55,7 +64,7 @@ def demo_command(
     with err.status("The sample candidate is speaking…"):
         result = run(sc, candidate, interviewer, SessionOptions(seed=seed), on_event)
     fid = demo.fidelity(sc, candidate.said, result.close)
-    saved = None if no_save else history.save(history.from_session("demo", result))
+    saved = None if no_save else save_run(history.from_session("demo", result))
     if as_json:
         present(result, True, None, saved)
         return

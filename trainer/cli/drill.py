@@ -24,6 +24,7 @@ from trainer.cli.common import (
     preload_judge,
     report_saved,
     save_option,
+    save_run,
 )
 from trainer.cli.practice import show_line, typed_lines, voice_settings
 from trainer.errors import InputError
@@ -208,7 +209,7 @@ def drill_command(
             err.print("Pause (or press Enter) to end a rep; Ctrl-C ends the drill.", style="bold")
             source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
         result = run_drill(sc, item, source, interviewer, DrillOptions(needed=needed, seed=seed), printer)
-    saved = None if no_save or not result.reps else history.save(history.from_drill(result))
+    saved = None if no_save or not result.reps else save_run(history.from_drill(result))
     if as_json:
         click.echo(drill_json(result))
     else:

@@ -24,6 +24,7 @@ from trainer.cli.common import (
     preload_judge,
     report_saved,
     save_option,
+    save_run,
 )
 from trainer.cli.report import print_report, render_conversation, render_delivery, to_json
 from trainer.errors import InputError
@@ -181,7 +182,9 @@ def practice_command(
             )
             source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
         result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
-    saved = None if no_save else history.save(history.from_session("practice", result))
+    if result.ended_by != "goodbye":
+        err.print(f"Session stopped ({result.ended_by}): what you said until then is scored and saved.", style="bold")
+    saved = None if no_save else save_run(history.from_session("practice", result))
     if no_save:  # not in the history: keep the recordings as files
         for turn in result.turns:
             if turn.audio is not None and not inputs:

@@ -20,6 +20,7 @@ from trainer.cli.common import (
     preload_judge,
     report_saved,
     save_option,
+    save_run,
 )
 from trainer.cli.report import print_report, render_delivery, render_transcript, to_json
 from trainer.history import runs as history
@@ -107,7 +108,7 @@ def score_command(
         record = history.from_score("score", sc, result, tr, metrics)
         if sound is not None:
             record.recordings = [Recording(0, 0.0, sound.to_wav_bytes())]
-        saved = history.save(record)
+        saved = save_run(record)
     if as_json:
         extra = {"transcript": tr.to_dict(), "metrics": metrics.to_dict(), "engine": tr.engine} if metrics else {}
         click.echo(to_json(result, **extra))

@@ -28,6 +28,8 @@ from trainer.speech.metrics import Metrics, measure_turns
 from trainer.speech.transcript import Transcript, Word
 
 ANYTHING_ELSE = "Is there anything else you'd like to ask me?"
+# Turn endings after which nobody can be heard any more: the session ends and scores what was said.
+STOPPING = frozenset({"interrupt", "microphone lost"})
 
 
 @dataclass
@@ -74,6 +76,7 @@ class SessionResult:
     lingered_words: int
     engine: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    ended_by: str = "goodbye"  # or how it was cut short: "interrupt", "microphone lost"
 
     @property
     def turns(self) -> list[CandidateTurn]:
@@ -142,51 +145,60 @@ def run(
         add(Event("interviewer", kind, line, clock))
         clock += interviewer.say(line, kind)
 
-    say(scenario.signal_to_end, "signal")
     said: list[tuple[float, CandidateTurn]] = []
     objection: str | None = None
     answer: CandidateTurn | None = None
     awaiting_answer = asked_next = answered_next = thanked = asked_anything_else = False
     lingered = 0
-    for _ in range(options.max_turns):
-        turn = source.next_turn(after_goodbye=False)
-        if turn is None:
-            break
-        text = turn.transcript.text.strip()
-        kind = "objection_answer" if awaiting_answer else "turn"
-        add(Event("candidate", kind, text, clock, turn))
-        start, clock = clock, clock + (turn.audio.duration if turn.audio else 0.0)
-        if not text:
-            break  # the candidate said nothing: the interviewer wraps up
-        said.append((start, turn))
-        if awaiting_answer:
-            answer, awaiting_answer = turn, False
-        ctx = Context(turn.transcript)
-        if gaps_probed(ctx, scenario).passed and objection is None:
-            objection = rng.choice(scenario.objections)
-            awaiting_answer = True
-        asked_next = asked_next or next_step_asked(ctx, scenario).passed
-        thanked = thanked or _closes_with_thanks(ctx, scenario)
-        if awaiting_answer:
-            say(objection or "", "objection")
-            continue
-        reacted = False
-        if asked_next and not answered_next:
-            say(scenario.next_step, "next_step")
-            answered_next = reacted = True
-        if thanked:
-            break
-        if reacted:
-            continue  # the candidate has the floor again
-        if asked_anything_else:
-            break
-        say(ANYTHING_ELSE, "anything_else")
-        asked_anything_else = True
-    say(scenario.goodbye, "goodbye")
-    after = source.next_turn(after_goodbye=True)
-    if after is not None and after.transcript.text.strip():
-        add(Event("candidate", "after_goodbye", after.transcript.text.strip(), clock, after))
-        lingered = len(Context(after.transcript).text.tokens)
+    ended_by = "goodbye"
+    try:
+        say(scenario.signal_to_end, "signal")
+        for _ in range(options.max_turns):
+            turn = source.next_turn(after_goodbye=False)
+            if turn is None:
+                break
+            text = turn.transcript.text.strip()
+            kind = "objection_answer" if awaiting_answer else "turn"
+            add(Event("candidate", kind, text, clock, turn))
+            start, clock = clock, clock + (turn.audio.duration if turn.audio else 0.0)
+            if text:
+                said.append((start, turn))
+                if awaiting_answer:
+                    answer, awaiting_answer = turn, False
+            if turn.ended_by in STOPPING:
+                ended_by = turn.ended_by  # Ctrl-C, a signal, a lost microphone: score what was said
+                break
+            if not text:
+                break  # the candidate said nothing: the interviewer wraps up
+            ctx = Context(turn.transcript)
+            if gaps_probed(ctx, scenario).passed and objection is None:
+                objection = rng.choice(scenario.objections)
+                awaiting_answer = True
+            asked_next = asked_next or next_step_asked(ctx, scenario).passed
+            thanked = thanked or _closes_with_thanks(ctx, scenario)
+            if awaiting_answer:
+                say(objection or "", "objection")
+                continue
+            reacted = False
+            if asked_next and not answered_next:
+                say(scenario.next_step, "next_step")
+                answered_next = reacted = True
+            if thanked:
+                break
+            if reacted:
+                continue  # the candidate has the floor again
+            if asked_anything_else:
+                break
+            say(ANYTHING_ELSE, "anything_else")
+            asked_anything_else = True
+        if ended_by == "goodbye":
+            say(scenario.goodbye, "goodbye")
+            after = source.next_turn(after_goodbye=True)
+            if after is not None and after.transcript.text.strip():
+                add(Event("candidate", "after_goodbye", after.transcript.text.strip(), clock, after))
+                lingered = len(Context(after.transcript).text.tokens)
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM/SIGHUP) while the interviewer spoke or between turns
+        ended_by = "interrupt"
 
     close = merge_turns(said)
     result = score(scenario, close, extra_words=lingered, spoken_seconds=_speech_seconds([t for _, t in said]))
@@ -196,4 +208,4 @@ def run(
     result.items.append(handled)
     result.total = total(result.items, scenario.weights)
     metrics = measure_turns([(at, t.transcript) for at, t in said])
-    return SessionResult(scenario, events, close, result, metrics, objection, lingered, close.engine)
+    return SessionResult(scenario, events, close, result, metrics, objection, lingered, close.engine, ended_by=ended_by)

@@ -22,7 +22,7 @@ from trainer.checklist.result import ItemResult
 from trainer.checklist.scorer import score
 from trainer.checklist.text import normalize
 from trainer.scenarios.file import Scenario
-from trainer.session.close import CandidateTurn, Interviewer, TurnSource
+from trainer.session.close import STOPPING, CandidateTurn, Interviewer, TurnSource
 
 # Every item a single line can show; `concise` is a property of a whole close.
 DRILLABLE = (
@@ -191,8 +191,8 @@ def run_drill(
             if result.done:
                 result.ended_by = "done"
                 break
-            if turn.ended_by == "interrupt":
-                result.ended_by = "interrupt"
+            if turn.ended_by in STOPPING:
+                result.ended_by = turn.ended_by
                 break
         else:
             result.ended_by = "rep limit"

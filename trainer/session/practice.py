@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.session import tts
-from trainer.session.close import CandidateTurn
+from trainer.session.close import STOPPING, CandidateTurn
 from trainer.speech import audio as audio_io
 from trainer.speech.audio import Audio
 from trainer.speech.engines import Engine
@@ -62,8 +62,11 @@ class MicTurns:
         self._options = options
         self._display = display_factory
         self._stop = stop_factory
+        self._stopped = False
 
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
+        if self._stopped:
+            return None  # the microphone is gone, or the user stopped the session
         self._mic.drain()  # what the microphone heard while the interviewer spoke
         options = self._options
         if after_goodbye:
@@ -71,6 +74,7 @@ class MicTurns:
         stop = self._stop()
         with self._display("You" if not after_goodbye else "(after the goodbye)") as display:
             turn = listen(mic_blocks(self._mic, stop), self._engine.stream(), options, display.update, stop)
+        self._stopped = turn.ended_by in STOPPING
         return _turn(turn)
 
 

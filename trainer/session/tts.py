@@ -24,7 +24,8 @@ from trainer.speech import audio as audio_io
 from trainer.speech.audio import Audio
 
 log = logging.getLogger("trainer.session.tts")
-RENDER_TIMEOUT_S = 30.0
+RENDER_TIMEOUT_S = 10.0  # a line renders in well under a second; longer is a hang
+_pyttsx3_failed = False  # once it hangs or crashes, the rest of the session uses espeak-ng
 
 
 class SpeechOutputError(TrainerError):
@@ -38,15 +39,21 @@ class VoiceSettings:
 
 
 def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
+    global _pyttsx3_failed
+    if _pyttsx3_failed:
+        return False
     cmd = [sys.executable, "-m", "trainer.session.tts", settings.voice, str(settings.rate), str(path)]
     try:
         proc = subprocess.run(cmd, input=text, text=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        log.warning("pyttsx3 did not finish within %.0f s", RENDER_TIMEOUT_S)
+        log.warning("the interviewer's voice (pyttsx3) hung for %.0f s; using espeak-ng from now on", RENDER_TIMEOUT_S)
+        _pyttsx3_failed = True
         return False
     ok = proc.returncode == 0 and path.exists() and path.stat().st_size > 44
     if not ok:
-        log.warning("pyttsx3 failed: %s", proc.stderr.strip()[-300:])
+        why = proc.stderr.strip()[-300:] or f"exit code {proc.returncode}"
+        log.warning("the interviewer's voice (pyttsx3) failed (%s); using espeak-ng from now on", why)
+        _pyttsx3_failed = True
     return ok
 
 

@@ -7,6 +7,7 @@ adapts to the room: speech is anything well above the quietest level heard so fa
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -15,10 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from trainer.errors import DeviceError
 from trainer.speech.audio import RATE, WIDTH, Audio, dither
 from trainer.speech.engines.base import Stream
 from trainer.speech.transcript import Transcript
 
+log = logging.getLogger("trainer.speech.listen")
 SPEECH_ABOVE_FLOOR_DB = 12.0
 MIN_SPEECH_DBFS = -48.0
 
@@ -35,7 +38,7 @@ class ListenOptions:
 class Turn:
     audio: Audio
     transcript: Transcript
-    ended_by: str  # "silence", "time limit", "enter", "interrupt", "no speech", "end of input"
+    ended_by: str  # "silence", "time limit", "enter", "interrupt", "no speech", "end of input", "microphone lost"
     latency_s: float | None = None  # end of audio to final transcript
     partials: list[str] = field(default_factory=list)
 
@@ -87,6 +90,7 @@ def listen(
     elapsed = 0.0
     partial, partials = "", []
     ended_by = "end of input"
+    broken = False
     try:
         for block in blocks:
             if stop is not None and stop.is_set():
@@ -97,7 +101,9 @@ def listen(
             got.append(block)
             elapsed += len(block) / (RATE * WIDTH)
             detector.update(block)
-            text = stream.accept(dither(block))
+            text = partial if broken else _accept(stream, dither(block))
+            if text is None:
+                broken, text = True, partial
             if text != partial:
                 partial = text
                 partials.append(text)
@@ -114,15 +120,57 @@ def listen(
                 break
     except KeyboardInterrupt:
         ended_by = "interrupt"
+    except DeviceError as exc:  # the microphone went away: keep what it heard until then
+        log.warning("%s; what it heard until then is kept", exc)
+        ended_by = "microphone lost"
     t0 = time.monotonic()
-    transcript = stream.finish()
+    audio = Audio(b"".join(got))
+    try:
+        transcript = None if broken else _finish(stream)
+        if transcript is None:  # the recognizer failed: the recording is kept and heard again
+            transcript = rescue(audio)
+    except KeyboardInterrupt:  # stopped while the last words were decoded: the recording is kept
+        log.warning("recognition was stopped; the turn's recording is kept")
+        transcript, ended_by = Transcript("", [], None), "interrupt"
     latency = time.monotonic() - t0
     if not detector.heard:
         # No block rose above the room's noise: whatever the recognizer made of the hiss is not speech.
         transcript = Transcript("", [], transcript.engine)
-    audio = Audio(b"".join(got))
     transcript.duration = audio.duration
     return Turn(audio, transcript, ended_by, round(latency, 3), partials)
+
+
+def _accept(stream: Stream, pcm: bytes) -> str | None:
+    try:
+        return stream.accept(pcm)
+    except Exception as exc:  # any engine failure: the turn goes on being recorded
+        log.warning("the recognizer failed mid-turn (%s: %s); recording on", type(exc).__name__, exc)
+        return None
+
+
+def _finish(stream: Stream) -> Transcript | None:
+    try:
+        return stream.finish()
+    except Exception as exc:
+        log.warning("the recognizer failed at the end of the turn (%s: %s)", type(exc).__name__, exc)
+        return None
+
+
+def rescue(audio: Audio) -> Transcript:
+    """The turn's recording, recognized by the embedded engine after the chosen one failed;
+    an empty transcript (the recording is still kept) when that fails too."""
+    from trainer.speech.engines import EngineOptions, create
+
+    try:
+        stream = create("pocketsphinx", EngineOptions()).stream()
+        for block in audio.chunks(0.1):
+            stream.accept(dither(block))
+        transcript = stream.finish()
+    except Exception as exc:
+        log.warning("the fallback recognizer failed too (%s); the recording is kept", exc)
+        return Transcript("", [], None)
+    log.warning("the turn was recognized again by pocketsphinx")
+    return Transcript(transcript.text, transcript.words, "pocketsphinx (fallback)")
 
 
 def file_blocks(audio: Audio, seconds: float = 0.1, trailing_silence_s: float = 0.0) -> Iterator[bytes | None]:

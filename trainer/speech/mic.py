@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -15,6 +16,14 @@ from trainer.speech.audio import RATE, resample
 
 log = logging.getLogger("trainer.speech.mic")
 BLOCK_SECONDS = 0.1
+# Blocks come every 0.1 s; this long without one (or a stream PortAudio stopped) means the
+# device is gone: unplugged, or its sound server went away.
+LOST_AFTER_S = 2.0
+FIRST_BLOCK_S = 10.0  # a PulseAudio stream takes about 2 s to deliver its first block
+
+
+class MicrophoneLost(DeviceError):
+    """The microphone stopped delivering sound in the middle of a turn."""
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,21 @@ class Microphone:
         self.blocks: queue.Queue[bytes] = queue.Queue()
         self._stream: Any = None
         self._rate = RATE
+        self._opened = time.monotonic()
+        self._last_block: float | None = None
 
-    def _callback(self, indata: Any, frames: int, time: Any, status: Any) -> None:
+    def _callback(self, indata: Any, frames: int, when: Any, status: Any) -> None:
         # Runs on PortAudio's thread: only hand the bytes over.
+        self._last_block = time.monotonic()
         self.blocks.put(bytes(indata))
+
+    @property
+    def lost(self) -> bool:
+        if self._stream is None:
+            return False
+        if self._last_block is None:
+            return time.monotonic() - self._opened > FIRST_BLOCK_S
+        return not self._stream.active or time.monotonic() - self._last_block > LOST_AFTER_S
 
     def open(self) -> Microphone:
         sd = _sounddevice()
@@ -100,6 +120,7 @@ class Microphone:
                     callback=self._callback,
                 )
                 self._stream.start()
+                self._opened, self._last_block = time.monotonic(), None
                 log.info("microphone open at %d Hz", rate)
                 return self
             except sd.PortAudioError as exc:
@@ -111,6 +132,11 @@ class Microphone:
         try:
             block = self.blocks.get(timeout=timeout)
         except queue.Empty:
+            if self.lost:
+                raise MicrophoneLost(
+                    f"the microphone stopped sending sound ({LOST_AFTER_S:.0f} s without any); "
+                    "check it is plugged in, then see `trainer devices`"
+                ) from None
             return None
         if self._rate == RATE:
             return block
@@ -127,9 +153,12 @@ class Microphone:
 
     def close(self) -> None:
         if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None
+            stream, self._stream = self._stream, None
+            try:
+                stream.abort()  # not stop(): a device that is gone has nothing left to drain
+                stream.close()
+            except Exception as exc:  # a vanished device can fail to close; nothing is left to save
+                log.info("closing the microphone: %s", exc)
 
     def __enter__(self) -> Microphone:
         return self.open()

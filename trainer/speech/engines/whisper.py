@@ -94,6 +94,7 @@ class WhisperStream(Stream):
         self._run_start: float | None = None  # where the current run of speech blocks began
         self._speculative: Future[list[Word]] | None = None  # the piece so far, decoded while the speaker pauses
         self._stale: Future[list[Word]] | None = None  # a guess still decoding after the speaker went on
+        self._finishing = False
 
     def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float | None) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
@@ -114,8 +115,12 @@ class WhisperStream(Stream):
         if self._detector.heard or len(pcm) > RATE * WIDTH:
             # The whole piece is decoded: trimming it to the metered speech was measured to cost
             # words (WER 8.8% -> 11.3%), the meter missing soft starts and short words.
-            # Only quiet came after the speculative decode began: its words are the piece's words.
-            self._decoded.append(self._speculative or self._submit(pcm))
+            # At the end of the turn, a guess made during the closing pause is the piece's words
+            # (only quiet came after it). Mid-turn pieces are decoded whole, as measured.
+            final = self._speculative if self._finishing else None
+            self._decoded.append(final or self._submit(pcm))
+        if self._speculative is not None and not self._finishing and not self._speculative.cancel():
+            self._stale = self._speculative
         self._speculative = None
         self._pending = []
         self._start_s = self._elapsed
@@ -158,6 +163,7 @@ class WhisperStream(Stream):
         return finished if self._companion is None else (self._companion_text or finished)
 
     def finish(self) -> Transcript:
+        self._finishing = True
         if self._pending:
             self._cut()
         words = [w for f in self._decoded for w in f.result()]
