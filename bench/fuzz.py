@@ -1,30 +1,63 @@
-"""Fuzz every parser with generated inputs and count what happened to them.
+"""Fuzz every parser with property-based generated inputs (hypothesis) and count what happened.
 
     python bench/fuzz.py [--seed N] [--scale X]
 
-10,600 inputs at scale 1 (tests/fuzzing.py makes them): WAV files, scenario TOML, transcripts
-(text and JSON with timed words), model folders, and closes for the scorer. Each must be accepted
-or refused with the trainer's own one-line error. Printed per kind: inputs, accepted, refused,
-escaped exceptions (tracebacks a user would see) and hangs (over 10 s), and the slowest input.
+10,600 inputs at scale 1 (the strategies in tests/fuzzing.py make them): WAV files, scenario
+TOML, transcripts (text and JSON with timed words), model folders, and closes for the scorer.
+Each must be accepted or refused with the trainer's own one-line error. Printed per kind: inputs,
+accepted, refused, escaped exceptions (tracebacks a user would see) and hangs (over 10 s), and the
+slowest input. Generation only (no shrinking): this counts, the tests shrink.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 from tests import fuzzing  # noqa: E402
 
 COUNTS = {"wav": 4000, "scenario": 3000, "transcript": 3000, "model folder": 300, "scorer": 300}
 HANG_S = 10.0
+
+
+def run_kind(kind: str, n: int, seed_value: int) -> dict[str, Any]:
+    spec = fuzzing.KINDS[kind]
+    tally: dict[str, Any] = {"inputs": 0, "accepted": 0, "refused": 0, "escaped": 0, "hangs": 0, "slowest": 0.0}
+
+    @seed(seed_value)
+    @settings(
+        max_examples=n,
+        phases=[Phase.generate],
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(spec.strategy)
+    def feed(value: Any) -> None:
+        t = time.perf_counter()
+        try:
+            outcome = spec.check(value)
+            tally["accepted" if outcome in ("accepted", "scored") else "refused"] += 1
+        except Exception:  # what a user would see as a traceback
+            tally["escaped"] += 1
+            if tally["escaped"] <= 3:
+                traceback.print_exc()
+        spent = time.perf_counter() - t
+        tally["inputs"] += 1
+        tally["slowest"] = max(tally["slowest"], spent)
+        tally["hangs"] += spent > HANG_S
+
+    feed()
+    return tally
 
 
 def main() -> int:
@@ -33,35 +66,18 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     print(f"{'kind':14} {'inputs':>7} {'accepted':>9} {'refused':>8} {'escaped':>8} {'hangs':>6} {'slowest':>8}")
-    total = escaped_total = hangs_total = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind, n in COUNTS.items():
-            rng = random.Random(f"{args.seed}-{kind}")
-            outcomes = {"accepted": 0, "refused": 0, "scored": 0}
-            escaped = hangs = 0
-            slowest = 0.0
-            for _ in range(int(n * args.scale)):
-                t = time.perf_counter()
-                try:
-                    call = fuzzing.KINDS[kind]
-                    outcomes[call(rng, Path(tmp)) if kind == "model folder" else call(rng)] += 1
-                except Exception:  # what a user would see as a traceback
-                    escaped += 1
-                    if escaped <= 3:
-                        traceback.print_exc()
-                spent = time.perf_counter() - t
-                slowest = max(slowest, spent)
-                hangs += spent > HANG_S
-            accepted = outcomes["accepted"] + outcomes["scored"]
-            count = int(n * args.scale)
-            print(
-                f"{kind:14} {count:7d} {accepted:9d} {outcomes['refused']:8d} {escaped:8d} {hangs:6d} {slowest:7.2f}s"
-            )
-            total += count
-            escaped_total += escaped
-            hangs_total += hangs
-    print(f"{'all':14} {total:7d} {'':9} {'':8} {escaped_total:8d} {hangs_total:6d}")
-    return 1 if escaped_total or hangs_total else 0
+    total = escaped = hangs = 0
+    for kind, n in COUNTS.items():
+        t = run_kind(kind, int(n * args.scale), args.seed)
+        print(
+            f"{kind:14} {t['inputs']:7d} {t['accepted']:9d} {t['refused']:8d} {t['escaped']:8d} "
+            f"{t['hangs']:6d} {t['slowest']:7.2f}s"
+        )
+        total += t["inputs"]
+        escaped += t["escaped"]
+        hangs += t["hangs"]
+    print(f"{'all':14} {total:7d} {'':9} {'':8} {escaped:8d} {hangs:6d}")
+    return 1 if escaped or hangs else 0
 
 
 if __name__ == "__main__":
