@@ -9,13 +9,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from speech import natural, pulse_microphone
+from speech import espeak, natural, pulse_microphone
 
 from trainer.history.store import Store
 from trainer.speech.audio import Audio
@@ -118,7 +119,7 @@ def _lock_database(home: Path) -> sqlite3.Connection:
     return db
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_stop_signal_while_saving_lets_the_save_finish(trainer_home: Path, sig: signal.Signals) -> None:
     lock = _lock_database(trainer_home)
     proc = start(
@@ -143,6 +144,59 @@ def test_stop_signal_while_saving_lets_the_save_finish(trainer_home: Path, sig: 
     assert "Saved as run 1" in err and "Traceback" not in err  # ...once the run is safe
     [run] = saved_runs(trainer_home)
     assert "Figma" in run.transcript["text"]
+
+
+def _read_until(stream, marker: str, count: int, seconds: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """Lines of a live process's output until `marker` has been seen `count` times."""
+    seen: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        for line in stream:
+            seen.append(line)
+            if sum(marker in ln for ln in seen) >= count:
+                break
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert done.wait(seconds), f"no {marker!r} x{count} in {seconds} s: {seen}"
+    return seen
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_interviewer_speaks_keeps_the_turns_said_before(mic_env, trainer_home: Path) -> None:  # type: ignore[no-untyped-def]
+    # The private PulseAudio server's null sink is the default output: the voice really plays.
+    proc = start(mic_env, trainer_home, "practice", "ux-designer", "--text", stdin=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write("I bring user research and Figma. Do you have any concerns about my ability to do well?\n")
+    proc.stdin.flush()
+    before = _read_until(proc.stderr, "Interviewer:", 2, 60)  # the signal, then the objection starts
+    time.sleep(1.0)  # rendered and playing
+    proc.send_signal(signal.SIGINT)
+    proc.stdin.close()
+    out, err = wait_for(proc, 60)
+    err = "".join(before) + err
+    assert proc.returncode == 0, err
+    assert "Session stopped (interrupt)" in err and "Traceback" not in err
+    [run] = saved_runs(trainer_home)
+    assert "Figma" in run.transcript["text"] and run.objection in run.conversation[-1]["text"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_recognizer_decodes_keeps_the_recording(tmp_path: Path, trainer_home: Path) -> None:
+    long_turn = espeak(" ".join([SPEECH] * 12), tail=1.0).save(tmp_path / "long.wav")  # about a minute
+    proc = start(dict(os.environ), trainer_home, "practice", "ux-designer", "--input", str(long_turn), "--no-voice")
+    assert proc.stderr is not None
+    before = _read_until(proc.stderr, "Recognizer:", 1, 60)
+    time.sleep(4)  # the minute of speech is being recognized
+    proc.send_signal(signal.SIGINT)
+    out, err = wait_for(proc, 120)
+    err = "".join(before) + err
+    assert proc.returncode == 0, err
+    assert "Session stopped (interrupt)" in err and "Traceback" not in err
+    [run] = saved_runs(trainer_home)
+    saved = Store(trainer_home / "runs.sqlite3").get(run.id or 0, with_recordings=True)
+    assert len(saved.recordings) == 1 and len(saved.recordings[0].wav) > 16000 * 2 * 50  # all of the speech is kept
 
 
 # -- the interviewer's voice ---------------------------------------------------------------------

@@ -50,7 +50,10 @@ class FileTurns:
         if not self._audio:
             return None
         sound = self._audio.pop(0)
-        return _turn(listen(file_blocks(sound), self._engine.stream(), ListenOptions(), self._on_partial))
+        turn = listen(file_blocks(sound), self._engine.stream(), ListenOptions(), self._on_partial)
+        if turn.ended_by in STOPPING:
+            turn.audio = sound  # stopped midway: the run keeps the whole recording, not the part read
+        return _turn(turn)
 
 
 class MicTurns:

@@ -166,7 +166,11 @@ class WhisperStream(Stream):
         self._finishing = True
         if self._pending:
             self._cut()
-        words = [w for f in self._decoded for w in f.result()]
+        try:
+            words = [w for f in self._decoded for w in f.result()]
+        except KeyboardInterrupt:  # stopped while decoding: drop the pieces not started yet
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
         self._pool.shutdown(wait=True)
         if self._companion is not None:
             words = merge_fillers(words, self._companion.finish().words)
