@@ -107,6 +107,8 @@ def test_stop_signal_while_listening_scores_and_saves_what_was_said(  # type: ig
     assert proc.returncode == 0, err
     assert "Session stopped (interrupt)" in err and "Traceback" not in err
     assert '"total"' in out  # the report, as JSON
+    heard = [line for line in err.splitlines() if "(heard)" in line]
+    assert heard and all(line.startswith("You (heard): ") for line in heard)  # clean lines off a terminal
     [run] = saved_runs(trainer_home)
     assert "time" in run.transcript["text"].lower(), run.transcript
 

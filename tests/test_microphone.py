@@ -69,6 +69,7 @@ def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: P
     assert items["thanks_given"]["evidence"][0]["start_s"] > 0.5  # the audio began after the microphone opened
     assert "next step" in doc["transcript"]["text"]
     assert "Turn ended by silence" in err
+    assert "Listening:" not in err and "You:" not in err  # stderr is not a terminal: no partials glued to lines
     from trainer.history.store import Store
 
     [run] = Store(trainer_home / "runs.sqlite3").runs()

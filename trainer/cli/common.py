@@ -89,26 +89,32 @@ def announce(rec: Recognizer) -> None:
 
 
 class PartialDisplay:
-    """The live partial transcript, on stderr, refreshed as words arrive."""
+    """The live partial transcript, on stderr, refreshed as words arrive. Only on a terminal:
+    redirected to a file or a pipe, partials would be noise glued to the final line."""
 
     def __init__(self, title: str = "Listening") -> None:
         self._text = Text("…", style="dim")
         self._title = title
-        self._live = Live(self._render(), console=err, refresh_per_second=8, transient=False)
+        self._live = (
+            Live(self._render(), console=err, refresh_per_second=8, transient=True) if err.is_terminal else None
+        )
 
     def _render(self) -> Text:
         return Text.assemble((f"{self._title}: ", "bold cyan"), self._text)
 
     def update(self, text: str) -> None:
         self._text = Text(text[-300:])
-        self._live.update(self._render())
+        if self._live is not None:
+            self._live.update(self._render())
 
     def __enter__(self) -> PartialDisplay:
-        self._live.__enter__()
+        if self._live is not None:
+            self._live.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._live.__exit__(None, None, None)
+        if self._live is not None:
+            self._live.__exit__(None, None, None)
 
 
 def enter_stops_turn() -> threading.Event:

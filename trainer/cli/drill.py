@@ -207,7 +207,14 @@ def drill_command(
             rec = open_recognizer(engine_request(engine, model, sc, hints))
             announce(rec)
             err.print("Pause (or press Enter) to end a rep; Ctrl-C ends the drill.", style="bold")
-            source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
+            source = MicTurns(
+                mic,
+                rec.engine,
+                listen_settings(silence, max_seconds),
+                PartialDisplay,
+                enter_stops_turn,
+                lambda: interviewer.last_line,
+            )
         result = run_drill(sc, item, source, interviewer, DrillOptions(needed=needed, seed=seed), printer)
     saved = None if no_save or not result.reps else save_run(history.from_drill(result))
     if as_json:

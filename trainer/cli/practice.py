@@ -180,7 +180,14 @@ def practice_command(
                 "Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.",
                 style="bold",
             )
-            source = MicTurns(mic, rec.engine, listen_settings(silence, max_seconds), PartialDisplay, enter_stops_turn)
+            source = MicTurns(
+                mic,
+                rec.engine,
+                listen_settings(silence, max_seconds),
+                PartialDisplay,
+                enter_stops_turn,
+                lambda: interviewer.last_line,
+            )
         result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
     if result.ended_by != "goodbye":
         err.print(f"Session stopped ({result.ended_by}): what you said until then is scored and saved.", style="bold")

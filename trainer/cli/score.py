@@ -48,7 +48,12 @@ def _from_mic(
         stop = enter_stops_turn()
         with PartialDisplay() as display:
             turn = listen(
-                mic_blocks(mic, stop), rec.engine.stream(), listen_settings(silence, max_seconds), display.update, stop
+                mic_blocks(mic, stop),
+                rec.engine.stream(),
+                listen_settings(silence, max_seconds),
+                display.update,
+                stop,
+                mic.drain,
             )
     err.print(f"Turn ended by {turn.ended_by}.", style="dim")
     turn.transcript.engine = rec.choice.name

@@ -11,6 +11,7 @@ from pathlib import Path
 from trainer.session import tts
 from trainer.session.close import STOPPING, CandidateTurn
 from trainer.speech import audio as audio_io
+from trainer.speech import overlap as overlapping
 from trainer.speech.audio import Audio
 from trainer.speech.engines import Engine
 from trainer.speech.listen import ListenOptions, Turn, file_blocks, listen, mic_blocks
@@ -57,26 +58,49 @@ class FileTurns:
 
 
 class MicTurns:
-    """Live turns from the microphone, with a partial transcript as the candidate speaks."""
+    """Live turns from the microphone, with a partial transcript as the candidate speaks. Words
+    said while the interviewer was still talking open the turn (their echo is taken out)."""
 
-    def __init__(self, mic, engine: Engine, options: ListenOptions, display_factory, stop_factory) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        mic,
+        engine: Engine,
+        options: ListenOptions,
+        display_factory,
+        stop_factory,
+        last_line: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._mic = mic
         self._engine = engine
         self._options = options
         self._display = display_factory
         self._stop = stop_factory
+        self._last_line = last_line
         self._stopped = False
 
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
         if self._stopped:
             return None  # the microphone is gone, or the user stopped the session
-        self._mic.drain()  # what the microphone heard while the interviewer spoke
+        line = self._last_line()
+        overlap = overlapping.check(self._mic.drain(), line, self._engine)
+        if overlap.blocks:
+            log.warning("you started speaking while the interviewer was talking; that part is kept")
         options = self._options
         if after_goodbye:
             options = ListenOptions(silence_s=1.0, max_s=LINGER_LISTEN_S * 3, no_speech_s=LINGER_LISTEN_S)
         stop = self._stop()
         with self._display("You" if not after_goodbye else "(after the goodbye)") as display:
-            turn = listen(mic_blocks(self._mic, stop), self._engine.stream(), options, display.update, stop)
+            turn = listen(
+                mic_blocks(self._mic, stop),
+                self._engine.stream(),
+                options,
+                display.update,
+                stop,
+                self._mic.drain,
+                overlap.blocks,
+            )
+        if overlap.blocks:
+            turn.transcript = overlapping.drop_echo(turn.transcript, line, Audio(b"".join(overlap.blocks)).duration)
         self._stopped = turn.ended_by in STOPPING
         return _turn(turn)
 
@@ -89,8 +113,10 @@ class VoiceInterviewer:
     show: Callable[[str, str], None]
     speak: bool = True
     keep: Callable[[Audio, str], None] | None = None  # receives each rendered line (e.g. to save it)
+    last_line: str | None = None
 
     def say(self, line: str, kind: str) -> float:
+        self.last_line = line
         self.show(line, kind)
         if not self.speak and self.keep is None:
             return 0.0

@@ -83,14 +83,25 @@ def listen(
     options: ListenOptions,
     on_partial: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    leftover: Callable[[], list[bytes]] | None = None,
+    prefix: list[bytes] | None = None,
 ) -> Turn:
-    """Consume `blocks` (None means no audio yet) until the turn ends; recognize as it goes."""
+    """Consume `blocks` (None means no audio yet) until the turn ends; recognize as it goes.
+    On Ctrl-C, `leftover` gives what was captured but not read yet, so the last words count.
+    `prefix`: speech heard before the turn began (said over the interviewer): recognized and
+    kept, but not timed by the end-of-turn detector, which would hear the interviewer in it."""
     got: list[bytes] = []
     detector = SpeechDetector()
     elapsed = 0.0
     partial, partials = "", []
     ended_by = "end of input"
     broken = False
+    for early in prefix or []:
+        got.append(early)
+        if not broken:
+            said = _accept(stream, dither(early))
+            broken, partial = said is None, said or partial
+    prefix_s = elapsed = sum(map(len, prefix or [])) / (RATE * WIDTH)
     try:
         for block in blocks:
             if stop is not None and stop.is_set():
@@ -112,6 +123,9 @@ def listen(
             if detector.heard and detector.quiet_s >= options.silence_s:
                 ended_by = "silence"
                 break
+            if prefix and not detector.heard and elapsed - prefix_s >= options.silence_s + 1.0:
+                ended_by = "silence"  # they had said it all over the interviewer's line
+                break
             if elapsed >= options.max_s:
                 ended_by = "time limit"
                 break
@@ -120,6 +134,11 @@ def listen(
                 break
     except KeyboardInterrupt:
         ended_by = "interrupt"
+        for block in leftover() if leftover else []:  # captured before the stop, not read yet
+            got.append(block)
+            detector.update(block)
+            if not broken and _accept(stream, dither(block)) is None:
+                broken = True
     except DeviceError as exc:  # the microphone went away: keep what it heard until then
         log.warning("%s; what it heard until then is kept", exc)
         ended_by = "microphone lost"
@@ -133,7 +152,7 @@ def listen(
         log.warning("recognition was stopped; the turn's recording is kept")
         transcript, ended_by = Transcript("", [], None), "interrupt"
     latency = time.monotonic() - t0
-    if not detector.heard:
+    if not detector.heard and not prefix:
         # No block rose above the room's noise: whatever the recognizer made of the hiss is not speech.
         transcript = Transcript("", [], transcript.engine)
     transcript.duration = audio.duration

@@ -138,18 +138,23 @@ class Microphone:
                     "check it is plugged in, then see `trainer devices`"
                 ) from None
             return None
+        return self._to_rate(block)
+
+    def _to_rate(self, block: bytes) -> bytes:
         if self._rate == RATE:
             return block
         x = np.frombuffer(block, dtype="<i2").astype(np.float64)
         return np.clip(resample(x, self._rate, RATE), -32768, 32767).astype("<i2").tobytes()
 
-    def drain(self) -> None:
-        """Drop what was captured so far (the interviewer's own voice, through the speakers)."""
+    def drain(self) -> list[bytes]:
+        """Take every block captured so far (while the interviewer spoke), as 16 kHz PCM."""
+        out: list[bytes] = []
         while True:
             try:
-                self.blocks.get_nowait()
+                block = self.blocks.get_nowait()
             except queue.Empty:
-                return
+                return out
+            out.append(self._to_rate(block))
 
     def close(self) -> None:
         if self._stream is not None:
