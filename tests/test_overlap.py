@@ -73,7 +73,7 @@ def test_words_said_over_the_interviewers_line_are_kept_and_its_echo_is_not(
     path = wav.save(tmp_path / "over.wav")
     proc = _session(pulse, trainer_home)
     before = _wait_line(proc, "Interviewer:", 60)  # printed, then rendered and played
-    time.sleep(2.5)  # the line is playing now
+    time.sleep(1.0)  # the line is rendered by now and playing (it lasts 3.6 s)
     subprocess.run(["paplay", "-d", "virt", str(path)], env=pulse, check=True)
     out, err = proc.communicate(timeout=120)
     err = "".join(before) + err

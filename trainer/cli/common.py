@@ -60,9 +60,9 @@ def listen_options(f: F) -> F:
     f = click.option(
         "--silence",
         type=click.FloatRange(0.5, 10),
-        default=2.0,
-        show_default=True,
-        help="Seconds of quiet that end your turn.",
+        default=None,
+        help="Seconds of quiet that end your turn. Default: as in a conversation, 0.8 s after a "
+        "finished question or thanks, 2 s otherwise, 3.5 s after a trailing 'and...' or 'um'.",
     )(f)
     f = click.option(
         "--max-seconds",
@@ -80,7 +80,9 @@ def engine_request(
     return EngineRequest(engine, model, scenario_hints(scenario) if scenario is not None and hints else ())
 
 
-def listen_settings(silence: float, max_seconds: float) -> ListenOptions:
+def listen_settings(silence: float | None, max_seconds: float) -> ListenOptions:
+    if silence is None:
+        return ListenOptions(max_s=max_seconds, adaptive=True)
     return ListenOptions(silence_s=silence, max_s=max_seconds)
 
 

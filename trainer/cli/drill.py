@@ -171,7 +171,7 @@ def drill_command(
     model: Path | None,
     hints: bool,
     device: str | None,
-    silence: float,
+    silence: float | None,
     max_seconds: float,
     no_save: bool,
 ) -> None:

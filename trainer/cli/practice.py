@@ -35,7 +35,7 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
 from trainer.speech.recognize import keep_recording, open_recognizer
@@ -143,7 +143,7 @@ def practice_command(
     model: Path | None,
     hints: bool,
     device: str | None,
-    silence: float,
+    silence: float | None,
     max_seconds: float,
     no_save: bool,
 ) -> None:
@@ -160,6 +160,7 @@ def practice_command(
             sound.save(lines_to / f"{next(counter):02d}-{kind}.wav")
 
     interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice, keep=keep)
+    interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye])
     preload_judge()
     with ExitStack() as stack:
         source: TurnSource

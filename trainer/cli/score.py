@@ -35,7 +35,7 @@ from trainer.speech.transcript import Transcript
 
 
 def _from_mic(
-    request: EngineRequest, device: str | None, silence: float, max_seconds: float
+    request: EngineRequest, device: str | None, silence: float | None, max_seconds: float
 ) -> tuple[Transcript, Audio]:
     from trainer.speech.listen import listen, mic_blocks
     from trainer.speech.mic import Microphone
@@ -87,7 +87,7 @@ def score_command(
     model: Path | None,
     hints: bool,
     device: str | None,
-    silence: float,
+    silence: float | None,
     max_seconds: float,
     no_save: bool,
 ) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.session import tts
@@ -114,6 +115,17 @@ class VoiceInterviewer:
     speak: bool = True
     keep: Callable[[Audio, str], None] | None = None  # receives each rendered line (e.g. to save it)
     last_line: str | None = None
+    _ready: dict[str, Future[Audio]] = field(default_factory=dict)
+
+    def prepare(self, lines: list[str]) -> None:
+        """Render the lines the interviewer may say, in the background, so that an answer is
+        spoken as soon as the candidate's turn ends instead of after its rendering."""
+        if not self.speak and self.keep is None:
+            return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
+        for line in dict.fromkeys(lines):
+            self._ready[line] = pool.submit(tts.synthesize, line, self.settings)
+        pool.shutdown(wait=False)
 
     def say(self, line: str, kind: str) -> float:
         self.last_line = line
@@ -121,7 +133,8 @@ class VoiceInterviewer:
         if not self.speak and self.keep is None:
             return 0.0
         try:
-            sound = tts.synthesize(line, self.settings)
+            ready = self._ready.pop(line, None)
+            sound = ready.result() if ready is not None else tts.synthesize(line, self.settings)
         except tts.SpeechOutputError as exc:
             log.warning("%s", exc)
             self.speak = False

@@ -50,10 +50,12 @@ def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
         _pyttsx3_failed = True
         return False
     ok = proc.returncode == 0 and path.exists() and path.stat().st_size > 44
-    if not ok:
+    if proc.returncode != 0:  # a crash: don't pay for it on every line
         why = proc.stderr.strip()[-300:] or f"exit code {proc.returncode}"
         log.warning("the interviewer's voice (pyttsx3) failed (%s); using espeak-ng from now on", why)
         _pyttsx3_failed = True
+    elif not ok:  # pyttsx3 quietly writes nothing for some lines (e.g. with "e-commerce" in them)
+        log.info("pyttsx3 wrote no audio for %r; espeak-ng renders it", text[:60])
     return ok
 
 

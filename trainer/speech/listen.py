@@ -20,6 +20,7 @@ from trainer.errors import DeviceError
 from trainer.speech.audio import RATE, WIDTH, Audio, dither
 from trainer.speech.engines.base import Stream
 from trainer.speech.transcript import Transcript
+from trainer.speech.turn_end import assess
 
 log = logging.getLogger("trainer.speech.listen")
 SPEECH_ABOVE_FLOOR_DB = 12.0
@@ -32,13 +33,20 @@ class ListenOptions:
     max_s: float = 120.0  # hard limit for one turn
     no_speech_s: float = 20.0  # give up when nothing is said at all
     realtime: bool = True  # a live source paces itself; a file fed as if live does not
+    # Adaptive end of turn: `complete_s` of quiet ends a turn that sounds finished (a question,
+    # a thanks); one that trails off ("and...", "um") gets `open_extra_s` more than `silence_s`.
+    adaptive: bool = False
+    complete_s: float = 0.8
+    open_extra_s: float = 1.5
 
 
 @dataclass
 class Turn:
     audio: Audio
     transcript: Transcript
-    ended_by: str  # "silence", "time limit", "enter", "interrupt", "no speech", "end of input", "microphone lost"
+    # "silence", "complete" (a finished question or thanks), "time limit", "enter", "interrupt",
+    # "no speech", "end of input", "microphone lost"
+    ended_by: str
     latency_s: float | None = None  # end of audio to final transcript
     partials: list[str] = field(default_factory=list)
 
@@ -96,6 +104,7 @@ def listen(
     partial, partials = "", []
     ended_by = "end of input"
     broken = False
+    said_so_far: dict[str, str] = {}  # text -> how it ends, judged once per text
     for early in prefix or []:
         got.append(early)
         if not broken:
@@ -120,9 +129,15 @@ def listen(
                 partials.append(text)
                 if on_partial:
                     on_partial(text)
-            if detector.heard and detector.quiet_s >= options.silence_s:
-                ended_by = "silence"
-                break
+            if detector.heard and detector.quiet_s >= options.complete_s:
+                ending = _ending(stream, partial, options, said_so_far) if options.adaptive else None
+                if ending == "complete" and detector.quiet_s >= options.complete_s:
+                    ended_by = "complete"
+                    break
+                limit = options.silence_s + (options.open_extra_s if ending == "open" else 0.0)
+                if detector.quiet_s >= limit:
+                    ended_by = "silence"
+                    break
             if prefix and not detector.heard and elapsed - prefix_s >= options.silence_s + 1.0:
                 ended_by = "silence"  # they had said it all over the interviewer's line
                 break
@@ -157,6 +172,13 @@ def listen(
         transcript = Transcript("", [], transcript.engine)
     transcript.duration = audio.duration
     return Turn(audio, transcript, ended_by, round(latency, 3), partials)
+
+
+def _ending(stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str]) -> str:
+    text = stream.guess() or partial
+    if text not in seen:
+        seen[text] = assess(text)
+    return seen[text]
 
 
 def _accept(stream: Stream, pcm: bytes) -> str | None:

@@ -30,6 +30,11 @@ class Stream(ABC):
     def finish(self) -> Transcript:
         """Flush and return the final transcript with word timings (seconds from the stream start)."""
 
+    def guess(self) -> str | None:
+        """The best text of the turn so far, if better than the partial (a finished decode made
+        while the speaker pauses); None when there is none."""
+        return None
+
 
 class Engine(ABC):
     name: str = ""

@@ -162,6 +162,15 @@ class WhisperStream(Stream):
         finished = " ".join(w.text for ws in done for w in ws)
         return finished if self._companion is None else (self._companion_text or finished)
 
+    def guess(self) -> str | None:
+        spec = self._speculative
+        if spec is None or not spec.done() or spec.cancelled() or not all(f.done() for f in self._decoded):
+            return None
+        try:
+            return " ".join(w.text for f in [*self._decoded, spec] for w in f.result())
+        except Exception:  # a failed decode shows at finish(), where it is handled
+            return None
+
     def finish(self) -> Transcript:
         self._finishing = True
         if self._pending:
