@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -13,29 +12,23 @@ from rich.text import Text
 
 from trainer.checklist.result import LABELS
 from trainer.cli.common import (
-    PartialDisplay,
-    announce,
     engine_options,
     engine_request,
-    enter_stops_turn,
     err,
     listen_options,
-    listen_settings,
     preload_judge,
     report_saved,
     save_option,
     save_run,
 )
-from trainer.cli.practice import show_line, typed_lines, voice_settings
+from trainer.cli.practice import TurnsFrom, open_turns, show_line, voice_settings
 from trainer.errors import InputError
 from trainer.history import runs as history
 from trainer.history.progress import compute, weakest
 from trainer.history.store import Store
 from trainer.scenarios import file as scenarios
-from trainer.session.close import TurnSource
 from trainer.session.drill import DRILLABLE, DrillOptions, DrillResult, Rep, run_drill
-from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
-from trainer.speech.recognize import open_recognizer
+from trainer.session.practice import VoiceInterviewer
 
 
 def _item_name(value: str | None) -> str | None:
@@ -193,28 +186,8 @@ def drill_command(
     console = Console()
     printer = None if as_json else RepPrinter(console, needed)
     with ExitStack() as stack:
-        source: TurnSource
-        if typed:
-            source = TextTurns(typed_lines(), sys.stdin.isatty())
-        elif inputs:
-            rec = open_recognizer(engine_request(engine, model, sc, hints))
-            announce(rec)
-            source = FileTurns(list(inputs), rec.engine)
-        else:
-            from trainer.speech.mic import Microphone
-
-            mic = stack.enter_context(Microphone(device))  # open before the model loads
-            rec = open_recognizer(engine_request(engine, model, sc, hints))
-            announce(rec)
-            err.print("Pause (or press Enter) to end a rep; Ctrl-C ends the drill.", style="bold")
-            source = MicTurns(
-                mic,
-                rec.engine,
-                listen_settings(silence, max_seconds),
-                PartialDisplay,
-                enter_stops_turn,
-                lambda: interviewer.last_line,
-            )
+        how = TurnsFrom(typed, inputs, engine_request(engine, model, sc, hints), device, silence, max_seconds)
+        source = open_turns(stack, how, interviewer, "Pause (or press Enter) to end a rep; Ctrl-C ends the drill.")
         result = run_drill(sc, item, source, interviewer, DrillOptions(needed=needed, seed=seed), printer)
     saved = None if no_save or not result.reps else save_run(history.from_drill(result))
     if as_json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from trainer.session import tts
 from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
-from trainer.speech.recognize import keep_recording, open_recognizer
+from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
 
 
 def show_line(line: str, kind: str) -> None:
@@ -104,6 +105,42 @@ def present(result: SessionResult, as_json: bool, summary: str | None, saved: Sa
     report_saved(saved)
 
 
+@dataclass(frozen=True)
+class TurnsFrom:
+    """Where the candidate's turns come from: typed, recordings, or the microphone."""
+
+    typed: bool
+    inputs: tuple[Path, ...]
+    request: EngineRequest
+    device: str | None
+    silence: float | None
+    max_seconds: float
+
+
+def open_turns(stack: ExitStack, how: TurnsFrom, interviewer: VoiceInterviewer, how_to_speak: str) -> TurnSource:
+    if how.typed:
+        return TextTurns(typed_lines(), sys.stdin.isatty())
+    if how.inputs:
+        rec = open_recognizer(how.request)
+        announce(rec)
+        return FileTurns(list(how.inputs), rec.engine)
+    from trainer.speech.mic import Microphone
+
+    # The microphone opens before the model loads: nothing said meanwhile is lost.
+    mic = stack.enter_context(Microphone(how.device))
+    rec = open_recognizer(how.request)
+    announce(rec)
+    err.print(how_to_speak, style="bold")
+    return MicTurns(
+        mic,
+        rec.engine,
+        listen_settings(how.silence, how.max_seconds),
+        PartialDisplay,
+        enter_stops_turn,
+        lambda: interviewer.last_line,
+    )
+
+
 @click.command("practice")
 @click.argument("scenario_name", metavar="SCENARIO")
 @click.option("--text", "typed", is_flag=True, help="Type your turns instead of speaking them.")
@@ -163,32 +200,13 @@ def practice_command(
     interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye])
     preload_judge()
     with ExitStack() as stack:
-        source: TurnSource
-        if typed:
-            source = TextTurns(typed_lines(), sys.stdin.isatty())
-        elif inputs:
-            rec = open_recognizer(engine_request(engine, model, sc, hints))
-            announce(rec)
-            source = FileTurns(list(inputs), rec.engine)
-        else:
-            from trainer.speech.mic import Microphone
-
-            # The microphone opens before the model loads: nothing said meanwhile is lost.
-            mic = stack.enter_context(Microphone(device))
-            rec = open_recognizer(engine_request(engine, model, sc, hints))
-            announce(rec)
-            err.print(
-                "Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.",
-                style="bold",
-            )
-            source = MicTurns(
-                mic,
-                rec.engine,
-                listen_settings(silence, max_seconds),
-                PartialDisplay,
-                enter_stops_turn,
-                lambda: interviewer.last_line,
-            )
+        how = TurnsFrom(typed, inputs, engine_request(engine, model, sc, hints), device, silence, max_seconds)
+        source = open_turns(
+            stack,
+            how,
+            interviewer,
+            "Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.",
+        )
         result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
     if result.ended_by != "goodbye":
         err.print(f"Session stopped ({result.ended_by}): what you said until then is scored and saved.", style="bold")
