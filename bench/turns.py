@@ -61,7 +61,7 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
-def child(rounds: int) -> None:
+def child(rounds: int, only: str | None) -> None:
     from tests.speech import natural
     from trainer.checklist.scorer import score
     from trainer.scenarios import file as scenarios
@@ -82,6 +82,7 @@ def child(rounds: int) -> None:
         audio = natural(a, lead=0.3, tail=0.0) + silence(1.0) + natural(b, lead=0.0, tail=4.0)
         clips.append(("paused", audio.with_noise_floor(-50).save(tmp / f"p{k}.wav")))
     modes = {"fixed 2 s (baseline)": ListenOptions(silence_s=2.0), "adaptive": ListenOptions(adaptive=True)}
+    modes = {m: o for m, o in modes.items() if only is None or m.startswith(only)}
     results: dict[str, dict[str, list[float]]] = {m: {"reaction": [], "final": [], "cut": []} for m in modes}
     with Microphone() as mic:
         time.sleep(3)  # a PulseAudio stream takes about 2 s to start
@@ -130,16 +131,24 @@ def child(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="run one end-of-turn mode: 'fixed' or 'adaptive'")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.rounds)
+        child(args.rounds, args.only)
         return
     from tests.speech import pulse_microphone
 
     with pulse_microphone() as env:  # PortAudio must start inside this environment: a child process
         subprocess.run(
-            [sys.executable, __file__, "--child", "--rounds", str(args.rounds)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--rounds",
+                str(args.rounds),
+                *(["--only", args.only] if args.only else []),
+            ],
             env=dict(env, **{"PYTHONPATH": str(ROOT)}),
             check=True,
         )

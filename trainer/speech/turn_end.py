@@ -21,8 +21,9 @@ OPEN_ENDINGS = (
     )
     | FILLERS
 )
-CLOSINGS = (("thank", "you"), ("thanks",), ("for", "your", "time"), ("goodbye",), ("bye",))
+CLOSING_WORDS = frozenset({"thank", "thanks", "goodbye", "bye"})
 LAST_WORDS = 12  # how far back a question opener governs the end of the turn
+THANKS_REACH = 8  # "thanks again, I really enjoyed our conversation": a thanks this near the end closes
 
 
 def assess(text: str) -> str:
@@ -31,9 +32,10 @@ def assess(text: str) -> str:
     words = ctx.words
     if not words:
         return "unsure"
-    if words[-1] in OPEN_ENDINGS:
+    last_said = text.lower().rstrip(" .,!?…").rsplit(maxsplit=1)[-1]  # fillers are not among `words`
+    if words[-1] in OPEN_ENDINGS or last_said in FILLERS:
         return "open"
-    if any(tuple(words[-len(c) :]) == c for c in CLOSINGS):
+    if CLOSING_WORDS & set(words[-THANKS_REACH:]):
         return "complete"
     last = len(words) - 1
     if ctx.is_question(last) and ctx.sentence_of(max(0, last - LAST_WORDS)) <= ctx.sentence_of(last):

@@ -1,0 +1,45 @@
+"""The end of a turn: sooner after a finished question or thanks, later after a trailing 'and'."""
+
+from __future__ import annotations
+
+import pytest
+from speech import natural
+
+from trainer.speech.audio import silence
+from trainer.speech.engines import EngineOptions, create
+from trainer.speech.listen import ListenOptions, file_blocks, listen
+from trainer.speech.turn_end import assess
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("what is the next step in the hiring process", "complete"),
+        ("do you have any concerns about my ability to do well", "complete"),
+        ("thanks again i really enjoyed our conversation", "complete"),
+        ("i led the redesign of our onboarding flow and", "open"),
+        ("what i bring is user research um", "open"),
+        ("i am thankful that", "open"),
+        ("i have five years of experience", "unsure"),
+        ("", "unsure"),
+    ],
+)
+def test_assess(text: str, verdict: str) -> None:
+    assert assess(text) == verdict
+
+
+def test_a_finished_question_ends_the_turn_sooner_than_the_fixed_wait() -> None:
+    engine = create("pocketsphinx", EngineOptions())
+    clip = natural("What is the next step in the hiring process?", tail=3.0)
+    fixed = listen(file_blocks(clip), engine.stream(), ListenOptions(silence_s=2.0, realtime=False))
+    adaptive = listen(file_blocks(clip), engine.stream(), ListenOptions(adaptive=True, realtime=False))
+    assert adaptive.ended_by == "complete" and fixed.ended_by == "silence"
+    assert adaptive.audio.duration <= fixed.audio.duration - 1.0
+
+
+def test_a_speaker_trailing_off_mid_sentence_is_not_cut_off() -> None:
+    engine = create("pocketsphinx", EngineOptions())
+    clip = natural("I led the redesign of our onboarding flow, and", tail=0.0) + silence(2.2).with_noise_floor(-50)
+    clip = clip + natural("it cut drop off by a third.", lead=0.0, tail=4.0)
+    turn = listen(file_blocks(clip), engine.stream(), ListenOptions(adaptive=True, realtime=False))
+    assert "third" in turn.transcript.text, turn.transcript.text  # 2.2 s of quiet after "and": still their turn
