@@ -19,6 +19,7 @@ from trainer.speech.listen import SpeechDetector
 from trainer.speech.transcript import Transcript
 
 ECHO_SIMILARITY = 0.8  # a heard word this close to a word of the line is the line's echo
+MIN_CONFIDENCE = 0.8  # measured: the echo's misheard words came at 0.04-0.7, clear words at 0.9+
 MIN_OWN_WORDS = 2  # content words of their own; fewer: a cough, a misheard echo ("we are and if")
 
 
@@ -43,7 +44,10 @@ def check(blocks: list[bytes], line: str | None, engine: Engine) -> Overlap:
         return Overlap([], [])
     heard = engine.transcribe(Audio(b"".join(blocks)))
     line_words = _words(line or "")
-    own = [w for w in _words(heard.text) if w not in STOPWORDS and not _is_echo(w, line_words)]
+    # Only words heard with confidence: a part of the line misheard comes out as unsure words
+    # ("everything" at 0.04 for "anything"), and must not become the candidate's.
+    sure = " ".join(w.text for w in heard.words if w.confidence is None or w.confidence >= MIN_CONFIDENCE)
+    own = [w for w in _words(sure) if w not in STOPWORDS and not _is_echo(w, line_words)]
     return Overlap(blocks if len(own) >= MIN_OWN_WORDS else [], own)
 
 
