@@ -324,3 +324,36 @@ def test_recognizer_failing_in_a_session_still_gives_a_scored_saved_run(tmp_path
     assert items["thanks_given"].passed and items["follow_up_permission"].passed
     saved = history.save(history.from_session("practice", result))
     assert saved.run_id is not None and len(Store().get(saved.run_id, with_recordings=True).recordings) == 1
+
+
+def test_ctrl_c_at_the_summary_prompt_keeps_the_saved_run(trainer_home: Path) -> None:
+    """In a real terminal (a pty): Ctrl-C typed at the meeting-summary prompt, after the report."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the trainer, on the pty
+        os.environ.update(TRAINER_HOME=str(trainer_home), COLUMNS="120")
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "trainer", "practice", "ux-designer", "--text", "--no-voice"])
+    seen = b""
+
+    def read_until(marker: bytes, seconds: float) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + seconds
+        while marker not in seen:
+            assert time.monotonic() < deadline, seen[-2000:]
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+
+    read_until(b"You: ", 60)
+    os.write(fd, b"I bring user research and Figma. Thank you for your time today.\r")
+    read_until(b"Your summary", 60)
+    os.write(fd, b"\x03")  # Ctrl-C, as the terminal sends it
+    read_until(b"interrupted", 30)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 130 and b"Traceback" not in seen
+    [run] = saved_runs(trainer_home)
+    assert "Figma" in run.transcript["text"] and run.notes == ""
