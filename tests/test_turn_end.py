@@ -43,3 +43,12 @@ def test_a_speaker_trailing_off_mid_sentence_is_not_cut_off() -> None:
     clip = clip + natural("it cut drop off by a third.", lead=0.0, tail=4.0)
     turn = listen(file_blocks(clip), engine.stream(), ListenOptions(adaptive=True, realtime=False))
     assert "third" in turn.transcript.text, turn.transcript.text  # 2.2 s of quiet after "and": still their turn
+
+
+def test_a_close_spoken_in_one_go_is_not_ended_by_its_first_question() -> None:
+    from trainer.cli.common import listen_settings
+
+    assert listen_settings(None, 120).adaptive  # practice and drill: a conversation
+    whole = listen_settings(None, 120, conversation=False)  # score --mic: one long turn
+    assert not whole.adaptive and whole.silence_s == 2.0
+    assert listen_settings(1.5, 60).silence_s == 1.5 and not listen_settings(1.5, 60).adaptive

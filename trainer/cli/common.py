@@ -62,7 +62,8 @@ def listen_options(f: F) -> F:
         type=click.FloatRange(0.5, 10),
         default=None,
         help="Seconds of quiet that end your turn. Default: as in a conversation, 0.8 s after a "
-        "finished question or thanks, 2 s otherwise, 3.5 s after a trailing 'and...' or 'um'.",
+        "finished question or thanks, 2 s otherwise, 3.5 s after a trailing 'and...' or 'um' "
+        "(a whole close scored with `score --mic`: 2 s).",
     )(f)
     f = click.option(
         "--max-seconds",
@@ -80,10 +81,12 @@ def engine_request(
     return EngineRequest(engine, model, scenario_hints(scenario) if scenario is not None and hints else ())
 
 
-def listen_settings(silence: float | None, max_seconds: float) -> ListenOptions:
-    if silence is None:
+def listen_settings(silence: float | None, max_seconds: float, conversation: bool = True) -> ListenOptions:
+    """A turn of a conversation ends as a person's would (adaptive); a whole close spoken in one
+    go (`score --mic`) ends only after `silence` (2 s): its questions are not the end of it."""
+    if silence is None and conversation:
         return ListenOptions(max_s=max_seconds, adaptive=True)
-    return ListenOptions(silence_s=silence, max_s=max_seconds)
+    return ListenOptions(silence_s=silence or ListenOptions().silence_s, max_s=max_seconds)
 
 
 def announce(rec: Recognizer) -> None:

@@ -50,7 +50,7 @@ def _from_mic(
             turn = listen(
                 mic_blocks(mic, stop),
                 rec.engine.stream(),
-                listen_settings(silence, max_seconds),
+                listen_settings(silence, max_seconds, conversation=False),
                 display.update,
                 stop,
                 mic.drain,
