@@ -138,8 +138,10 @@ def duties(posting: str, title: str) -> list[Line]:
     return out
 
 
-def rank_requirements(cands: list[Line], short: list[str], title: str, meaning: Meaning) -> np.ndarray:
-    sims = meaning.matrix(short, short)
+def rank_requirements(
+    cands: list[Line], short: list[str], sims: np.ndarray, title: str, meaning: Meaning
+) -> np.ndarray:
+    """Centrality (closeness to the other lines, `sims`) and closeness to the title, duties first."""
     n = len(short)
     central = (sims.sum(axis=1) - np.diag(sims)) / max(1, n - 1)
     to_title = meaning.matrix(short, [title])[:, 0]
@@ -159,10 +161,10 @@ _NOT_SKILLS = re.compile(r"summary|profile|objective|about|education|contact|ref
 _DATED = re.compile(r"\b(?:19|20)\d\d\b|\bpresent\b", re.I)
 
 
-def resume_phrases(resume: str) -> list[tuple[str, bool]]:
-    """(phrase, from a skills section) for every skill-like piece of a resume."""
+def resume_phrases(resume: list[Line]) -> list[tuple[str, bool]]:
+    """(phrase, from a skills section) for every skill-like piece of a resume's lines."""
     out: list[tuple[str, bool]] = []
-    for ln in lines(resume):
+    for ln in resume:
         text = re.sub(r"\s*\([^)]*\)", "", ln.text)  # "SQL (PostgreSQL, Snowflake)": the skill is SQL
         if "@" in text or _NOT_SKILLS.search(ln.section) or (_DATED.search(text) and not ln.bullet):
             continue  # contact lines, the summary, schooling, job titles with their dates
@@ -221,12 +223,14 @@ def build(
             f"{path or 'the posting'}: found {len(cands)} duties or requirements in it; paste the whole posting "
             "(its responsibilities and qualifications), or start from `trainer scenarios new`"
         )
-    scores = rank_requirements(cands, short, title, meaning)
-    picks = _pick(scores, meaning.matrix(short, short), REQUIREMENTS, short)
+    sims = meaning.matrix(short, short)
+    scores = rank_requirements(cands, short, sims, title, meaning)
+    picks = _pick(scores, sims, REQUIREMENTS, short)
     requirements = [short[i] for i in picks]
 
     if resume is not None:
-        phrases = resume_phrases(resume)
+        resume_lines = lines(resume)
+        phrases = resume_phrases(resume_lines)
         texts = [p for p, _ in phrases]
         if len(texts) < 3:
             raise InputError(
@@ -236,7 +240,7 @@ def build(
         relevance = meaning.matrix(texts, short).max(axis=1) + np.array([0.08 if s else 0.0 for _, s in phrases])
         relevance -= np.array([0.01 * max(0, len(t.split()) - 4) for t in texts])  # short phrases are easier to say
         skills = [texts[i] for i in _pick(relevance, meaning.matrix(texts, texts), SKILLS, texts)]
-        evidence = [t for t, _ in phrases] + [ln.text for ln in lines(resume)]
+        evidence = [t for t, _ in phrases] + [ln.text for ln in resume_lines]
     else:
         skills = ask_skills() if ask_skills else []
         evidence = list(skills)
