@@ -61,7 +61,7 @@ def listen_options(f: F) -> F:
         "--silence",
         type=click.FloatRange(0.5, 10),
         default=None,
-        help="Seconds of quiet that end your turn. Default: as in a conversation, 0.8 s after a "
+        help="Seconds of quiet that end your turn. Default: as in a conversation, 0.5 s after a "
         "finished question or thanks, 2 s otherwise, 3.5 s after a trailing 'and...' or 'um' "
         "(a whole close scored with `score --mic`: 2 s).",
     )(f)

@@ -36,7 +36,7 @@ class ListenOptions:
     # Adaptive end of turn: `complete_s` of quiet ends a turn that sounds finished (a question,
     # a thanks); one that trails off ("and...", "um") gets `open_extra_s` more than `silence_s`.
     adaptive: bool = False
-    complete_s: float = 0.8
+    complete_s: float = 0.5
     open_extra_s: float = 1.5
 
 

@@ -33,7 +33,7 @@ MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s
 PROMPT_CHARS = 200  # the tail of what was already heard, as the next piece's prompt
 # Quiet after speech that starts decoding the piece so far, in case the turn ends here: the
 # transcript is then ready when the turn ends. Speech after it discards that decode.
-SPECULATE_GAP_S = 0.3
+SPECULATE_GAP_S = 0.2
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
 
