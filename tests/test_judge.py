@@ -15,7 +15,9 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from trainer.checklist import embed, semantic
-from trainer.checklist.scorer import score
+from trainer.checklist.context import Context
+from trainer.checklist.scorer import score, warm
+from trainer.checklist.windows import long_windows, mid_windows, short_windows
 from trainer.errors import ModelError
 from trainer.scenarios.file import load, load_file
 from trainer.speech.transcript import Transcript
@@ -69,6 +71,33 @@ def test_evidence_quotes_the_words_and_says_what_they_matched() -> None:
     skills = result.item("skills_restated")
     assert {e.note for e in skills.evidence} == set(skills.heard or [])
     assert set(skills.heard or []) <= set(load("ux-designer").skills)
+
+
+def test_a_close_embedded_turn_by_turn_scores_the_same_and_leaves_only_the_last_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What `practice` does: the close so far is embedded after each turn; the final scoring then
+    embeds only the windows the last words made (and gives the same verdicts as a cold score)."""
+    sc, text = load("ux-designer"), EXAMPLE.read_text()
+    cold = score(sc, Transcript(text))
+    judge = semantic.shared_judge()
+    assert judge is not None
+    judge.embedder.clear_cache()
+    words = text.split()
+    for end in range(40, len(words) - 10, 40):
+        warm(sc, Transcript(" ".join(words[:end])))
+    warm(sc, Transcript(" ".join(words[:-10])))
+    embedded: list[str] = []
+    real = judge.embedder._run
+    monkeypatch.setattr(judge.embedder, "_run", lambda texts: embedded.extend(texts) or real(texts))
+    warmed = score(sc, Transcript(text))
+    assert [(i.id, i.passed, round(i.score, 6), i.heard) for i in warmed.items] == [
+        (i.id, i.passed, round(i.score, 6), i.heard) for i in cold.items
+    ]
+    ctx = Context(Transcript(text))
+    windows = {w.text for w in long_windows(ctx) + short_windows(ctx) + mid_windows(ctx)}
+    assert embedded and set(embedded) <= windows
+    assert len(embedded) <= 12, embedded  # the windows touching the last ten words, not the ~100 of the close
 
 
 def test_lacked_skills_and_unclaimed_requirements_do_not_count() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.checklist.match import similarity, stem
 from trainer.checklist.text import normalize
@@ -135,10 +136,16 @@ def _best(word: str, window: list[str]) -> tuple[float, int]:
     return best, at
 
 
-def _starts(concept: Concept, window: list[str]) -> bool:
-    """A mention starts on one of the concept's words (or a name split in two)."""
-    heads = [window[0], "".join(window[:2]), "".join(window[:3])] if window else []
-    return any(similarity(w, h) >= 0.8 for w in concept.words for h in heads[: 1 if len(w) < 5 else 3])
+@lru_cache(maxsize=1024)
+def _starts(concept_words: tuple[str, ...], words: tuple[str, ...]) -> list[int]:
+    """Where a mention can start: on one of the concept's words (or a name split in two).
+    Cached: the wording detectors and the semantic judge look for the same concepts."""
+    out = []
+    for i in range(len(words)):
+        heads = [words[i], "".join(words[i : i + 2]), "".join(words[i : i + 3])]
+        if any(similarity(w, h) >= 0.8 for w in concept_words for h in heads[: 1 if len(w) < 5 else 3]):
+            out.append(i)
+    return out
 
 
 def _anchors(concept: Concept) -> set[str]:
@@ -171,10 +178,8 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
     anchor_words = _anchors(concept) if anchors else set()
     telling = {w for w in concept.words if w not in GENERIC}
     found: list[Mention] = []
-    for i in range(len(words)):
+    for i in _starts(concept.words, tuple(words)):
         window = words[i : i + span]
-        if not _starts(concept, window):
-            continue
         best = [_best(w, window) for w in concept.words]
         heard = [k for k, (s, _) in enumerate(best) if s >= 0.8]
         cov = 0.0

@@ -84,12 +84,18 @@ class Embedder:
                 f"{model}: the judge's sentence model could not be loaded ({e}); reinstall with scripts/setup.sh"
             ) from e
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # One caller at a time: a session embeds the close so far in the background while the
+        # final scoring may start; the second caller then finds the first one's vectors cached.
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32, 384) per text, in order."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        with self._lock:
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         found = {t: self._cache[t] for t in texts if t in self._cache}
         todo = sorted(set(texts) - found.keys(), key=len)
         for k in range(0, len(todo), 32):  # batches of similar length waste little padding
@@ -103,7 +109,8 @@ class Embedder:
         return np.stack([found[t] for t in texts])
 
     def clear_cache(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
     def _run(self, texts: list[str]) -> np.ndarray:
         enc = self._tok.encode_batch(texts)
@@ -112,8 +119,7 @@ class Embedder:
         feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        with self._lock:
-            hidden = self._session.run(None, feed)[0]
+        hidden = self._session.run(None, feed)[0]
         m = mask[:, :, None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling, as trained
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -306,17 +306,40 @@ def _match_from(words: list[str], slots: tuple[Slot, ...], k: int, i: int) -> tu
     return best
 
 
+@lru_cache(maxsize=8192)
+def _positions(words: tuple[str, ...], word: str) -> frozenset[int]:
+    """Where a phrase-bank word can match in `words` (cached: every detector looks up the same words)."""
+    if word.startswith("="):
+        return frozenset(i for i, w in enumerate(words) if w == word[1:])
+    return frozenset(i for i in range(len(words)) if word_in(words, i, word)[0])  # type: ignore[arg-type]
+
+
+def _starts(words: tuple[str, ...], slots: tuple[Slot, ...]) -> list[int] | None:
+    """Where a match can begin: where one of the leading optional slots or the first required one
+    can match its first word (None: anywhere, for a pattern that opens with a gap)."""
+    found: set[int] = set()
+    for slot in slots:
+        if slot.gap:
+            return None
+        for alt in slot.alternatives:
+            found |= _positions(words, alt[0])
+        if not slot.optional:
+            return sorted(found)
+    return None
+
+
 def find(words: list[str], pattern: Pattern) -> list[Hit]:
     """Every non-overlapping match of `pattern` in `words`, left to right."""
     hits: list[Hit] = []
+    starts = _starts(tuple(words), pattern.slots)
     i = 0
-    while i < len(words):
-        got = _match_from(words, pattern.slots, 0, i)
-        if got and got[0] > i:
-            hits.append(Hit(i, got[0], got[1], pattern.source))
+    for at in range(len(words)) if starts is None else starts:
+        if at < i:
+            continue  # inside the previous match
+        got = _match_from(words, pattern.slots, 0, at)
+        if got and got[0] > at:
+            hits.append(Hit(at, got[0], got[1], pattern.source))
             i = got[0]
-        else:
-            i += 1
     return hits
 
 

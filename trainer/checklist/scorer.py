@@ -48,6 +48,17 @@ def total(items: list[ItemResult], weights: dict[str, float]) -> int:
     return round(sum(w[i.id] * i.score for i in items) / (sum(w.values()) or 1.0) * 100)
 
 
+def warm(scenario: Scenario, transcript: Transcript) -> None:
+    """Do the semantic judge's heavy part for a close still being said (a session's turns so far),
+    so that scoring the whole close at the end is quick. Nothing without the semantic judge."""
+    ctx = Context(transcript)
+    for item in DETECTORS.values():  # fills the word-similarity caches for the words said so far
+        item(ctx, scenario)
+    judge = shared_judge() if ctx.tokens else None
+    if judge is not None:
+        judge.warm(ctx, scenario)
+
+
 def score(
     scenario: Scenario,
     transcript: Transcript,

@@ -316,6 +316,14 @@ class Judge:
         x = window_features(v.intent_windows, v.intent_emb, pos, neg)
         return self.model.window[item].logit(x) if len(x) else np.zeros(0)
 
+    def warm(self, ctx: Context, scenario: Scenario) -> None:
+        """Embed the close so far and the scenario's phrases, so that scoring the whole close later
+        only embeds what was said since (a window's vector depends on its words alone, and the
+        windows of earlier words stay the same as the close grows)."""
+        windows = long_windows(ctx) + short_windows(ctx) + mid_windows(ctx)
+        phrases = [t for which in LIST_ITEMS for _, ts in phrase_texts(scenario, which) for t in ts]
+        self.embedder.encode([w.text for w in windows] + phrases)
+
     def judge(self, ctx: Context, scenario: Scenario, rules: dict[str, ItemResult]) -> dict[str, ItemResult]:
         v = view(ctx, rules, self.embedder)
         out = {item: self._intent(v, item) for item in INTENT_ITEMS}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,7 +22,7 @@ from trainer.checklist.context import Context
 from trainer.checklist.items import gaps_probed, next_step_asked, thanks_given
 from trainer.checklist.objection import objection_handled
 from trainer.checklist.result import Evidence, Score
-from trainer.checklist.scorer import score, total
+from trainer.checklist.scorer import score, total, warm
 from trainer.scenarios.file import Scenario
 from trainer.speech.audio import Audio
 from trainer.speech.metrics import Metrics, measure_turns
@@ -124,6 +125,24 @@ def onto_close(e: Evidence, said: list[tuple[float, CandidateTurn]], turn: Candi
     return e
 
 
+class _Warmer:
+    """Embeds the close so far in the background after each turn (while the interviewer answers),
+    so that the report comes right after the last turn; only the latest close so far is worth it."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-warm")
+        self._pending: Future[None] | None = None
+
+    def submit(self, close: Transcript) -> None:
+        if self._pending is not None:
+            self._pending.cancel()  # superseded before it started
+        self._pending = self._pool.submit(warm, self._scenario, close)
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def run(
     scenario: Scenario,
     source: TurnSource,
@@ -151,6 +170,7 @@ def run(
     awaiting_answer = asked_next = answered_next = thanked = asked_anything_else = False
     lingered = 0
     ended_by = "goodbye"
+    warmer = _Warmer(scenario)
     try:
         say(scenario.signal_to_end, "signal")
         for _ in range(options.max_turns):
@@ -163,6 +183,7 @@ def run(
             start, clock = clock, clock + (turn.audio.duration if turn.audio else 0.0)
             if text:
                 said.append((start, turn))
+                warmer.submit(merge_turns(said))
                 if awaiting_answer:
                     answer, awaiting_answer = turn, False
             if turn.ended_by in STOPPING:
@@ -199,6 +220,8 @@ def run(
                 lingered = len(Context(after.transcript).text.tokens)
     except KeyboardInterrupt:  # Ctrl-C (or SIGTERM/SIGHUP) while the interviewer spoke or between turns
         ended_by = "interrupt"
+    finally:
+        warmer.stop()
 
     close = merge_turns(said)
     result = score(scenario, close, extra_words=lingered, spoken_seconds=_speech_seconds([t for _, t in said]))
