@@ -130,3 +130,19 @@ def test_whisper_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: 
     assert [p.name for p in tmp_path.iterdir()] == []
     with pytest.raises(ModelError, match="unknown Whisper model"):
         download("whisper-huge-xl")
+
+
+def test_a_guess_on_a_long_piece_is_kept_when_the_speaker_goes_on(whisper) -> None:  # type: ignore[no-untyped-def]
+    """A pause under 0.5 s is too short to cut a piece, but the guess Whisper made during it on a
+    piece over 8 s long becomes that piece: decoded once, nothing lost or said twice."""
+    audio = natural(SAID[0], tail=0.1) + natural(SAID[1], lead=0.0, tail=0.0)
+    stream = whisper.stream()
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if stream._speculative is not None:
+            stream._speculative.result()  # a machine fast enough to finish each guess in the pause
+    assert len(stream._decoded) >= 1  # before the turn ended, without a 0.5 s pause
+    tr = stream.finish()
+    ref, hyp = words(" ".join(SAID)), words(tr.text)
+    assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text
+    assert all(b.start >= a.start for a, b in zip(tr.words, tr.words[1:]))

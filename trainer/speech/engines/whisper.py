@@ -34,6 +34,10 @@ PROMPT_CHARS = 200  # the tail of what was already heard, as the next piece's pr
 # Quiet after speech that starts decoding the piece so far, in case the turn ends here: the
 # transcript is then ready when the turn ends. Speech after it discards that decode.
 SPECULATE_GAP_S = 0.2
+# A guess on a piece already long enough to be cut (MIN_UTTERANCE_S) is kept when the speaker goes
+# on: the piece ends at that pause. Nothing is decoded twice, and no long guess goes stale ahead of
+# the last piece (measured on 6 closes: final transcript p50 1.0-1.3 s -> 0.4-0.5 s after the audio;
+# WER 8.5% -> 9.0%, pieces now also end at pauses shorter than UTTERANCE_GAP_S).
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
 
@@ -94,6 +98,7 @@ class WhisperStream(Stream):
         self._run_start: float | None = None  # where the current run of speech blocks began
         self._speculative: Future[list[Word]] | None = None  # the piece so far, decoded while the speaker pauses
         self._stale: Future[list[Word]] | None = None  # a guess still decoding after the speaker went on
+        self._guessed = 0  # blocks of the piece the guess covers
         self._finishing = False
 
     def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float | None) -> list[Word]:
@@ -128,6 +133,19 @@ class WhisperStream(Stream):
         self._onset = None
         self._run_start = None
 
+    def _keep_guess(self) -> None:
+        """The speaker went on after a guess on a long piece: the piece ends where the guess did."""
+        assert self._speculative is not None
+        self._decoded.append(self._speculative)
+        kept, rest = self._pending[: self._guessed], self._pending[self._guessed :]
+        kept_s = sum(map(len, kept)) / (RATE * WIDTH)
+        self._speculative, self._pending, self._start_s = None, rest, self._start_s + kept_s
+        self._detector = SpeechDetector()
+        for block in rest:  # the pause's end and the speech that came after it
+            self._detector.update(block)
+        self._onset = None
+        self._run_start = None if self._run_start is None else max(0.0, self._run_start - kept_s)
+
     def accept(self, pcm: bytes) -> str:
         self._pending.append(pcm)
         into = self._elapsed - self._start_s
@@ -138,7 +156,9 @@ class WhisperStream(Stream):
             # Speech starts with two blocks in a row: a lone click or pop is not an onset.
             if self._onset is None and self._elapsed - self._start_s - self._run_start >= ONSET_S:
                 self._onset = self._run_start
-            if self._speculative is not None:  # the speaker went on: that guess is stale
+            if self._speculative is not None and into >= MIN_UTTERANCE_S:
+                self._keep_guess()
+            elif self._speculative is not None:  # the speaker went on: that guess is stale
                 if not self._speculative.cancel():
                     self._stale = self._speculative
                 self._speculative = None
@@ -152,6 +172,7 @@ class WhisperStream(Stream):
                 and self._detector.quiet_s >= SPECULATE_GAP_S
             ):
                 self._speculative = self._submit(b"".join(self._pending))
+                self._guessed = len(self._pending)
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
         current = self._elapsed - self._start_s
