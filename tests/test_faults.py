@@ -19,6 +19,7 @@ from conftest import ROOT
 from speech import espeak, natural, pulse_microphone
 
 from trainer.history.store import Store
+from trainer.session import tts
 from trainer.speech.audio import Audio
 from trainer.speech.engines import EngineOptions, create
 from trainer.speech.engines.base import Engine, Stream
@@ -357,3 +358,30 @@ def test_ctrl_c_at_the_summary_prompt_keeps_the_saved_run(trainer_home: Path) ->
     assert os.waitstatus_to_exitcode(status) == 130 and b"Traceback" not in seen
     [run] = saved_runs(trainer_home)
     assert "Figma" in run.transcript["text"] and run.notes == ""
+
+
+SHORT_PYTTSX3 = '''
+"""Stands in for a pyttsx3 that writes a line cut short (it does, now and then, under load)."""
+import subprocess
+
+class _Engine:
+    def setProperty(self, *a): pass
+    def save_to_file(self, text, path):
+        self.text, self.path = text, path
+    def runAndWait(self):
+        subprocess.run(["espeak-ng", "-w", self.path, " ".join(self.text.split()[:2])], check=True)
+
+def init():
+    return _Engine()
+'''
+
+
+def test_a_line_the_voice_cuts_short_is_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "pyttsx3.py").write_text(SHORT_PYTTSX3)
+    monkeypatch.setenv("PYTHONPATH", f"{fake}:{ROOT}")
+    monkeypatch.setattr(tts, "_pyttsx3_failed", False)
+    line = "We're seeing two more people this week, and we'd like to make an offer by Friday."
+    sound = tts.synthesize(line, tts.VoiceSettings("en-us", 165))
+    assert sound.duration >= 0.6 * len(line.split()) * 60 / 165  # the whole line (4.5 s), not two words (0.7 s)

@@ -56,7 +56,22 @@ def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
         _pyttsx3_failed = True
     elif not ok:  # pyttsx3 quietly writes nothing for some lines (e.g. with "e-commerce" in them)
         log.info("pyttsx3 wrote no audio for %r; espeak-ng renders it", text[:60])
+    elif _too_short(path, text, settings.rate):
+        # Under load pyttsx3 now and then writes a line cut short or at its default rate.
+        log.info("pyttsx3 wrote %r too short for %d words a minute; espeak-ng renders it", text[:60], settings.rate)
+        return False
     return ok
+
+
+TOO_SHORT = 0.6  # of the time the words take at the asked rate; whole lines measure 0.77-2.6 of it
+
+
+def _too_short(path: Path, text: str, rate: int) -> bool:
+    try:
+        seconds = audio_io.load(path).duration
+    except TrainerError:
+        return True  # an unreadable file: let espeak-ng write it again
+    return seconds < TOO_SHORT * len(text.split()) * 60 / rate
 
 
 def _render_espeak(text: str, settings: VoiceSettings, path: Path) -> bool:
