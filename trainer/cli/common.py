@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import select
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -151,6 +153,16 @@ def signals_deferred() -> Iterator[list[int]]:
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
+
+
+def read_line(prompt: str) -> str:
+    """A line typed at the terminal ("" at end of input). Waits in short slices, not in one blocking
+    read: Ctrl-C may land on one of the sentence model's threads, and a blocking read in the main
+    thread would then never see it."""
+    click.echo(prompt, nl=False, err=True)
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def save_run(record: RunRecord) -> Saved:

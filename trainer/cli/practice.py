@@ -23,6 +23,7 @@ from trainer.cli.common import (
     listen_options,
     listen_settings,
     preload_judge,
+    read_line,
     report_saved,
     save_option,
     save_run,
@@ -94,7 +95,7 @@ def present(result: SessionResult, as_json: bool, summary: str | None, saved: Sa
     if summary is None and sys.stdin.isatty() and not as_json:
         err.print("\nLast step: write a summary of the meeting for your follow-up. A draft:", style="bold")
         err.print(summaries.draft(result), style="dim")
-        summary = click.prompt("Your summary (Enter to skip)", default="", show_default=False, err=True)
+        summary = read_line("Your summary (Enter to skip): ").strip()
     if summary and saved is not None and saved.run_id is not None:
         store = Store()
         store.set_notes(saved.run_id, summary)
