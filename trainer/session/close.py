@@ -133,11 +133,15 @@ class _Warmer:
         self._scenario = scenario
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-warm")
         self._pending: Future[None] | None = None
+        self._turns = 0  # how many turns the last submitted close had
 
-    def submit(self, close: Transcript) -> None:
+    def submit(self, said: list[tuple[float, CandidateTurn]]) -> None:
+        if len(said) == self._turns:
+            return  # nothing new since the interviewer's last line
         if self._pending is not None:
             self._pending.cancel()  # superseded before it started
-        self._pending = self._pool.submit(warm, self._scenario, close)
+        self._turns = len(said)
+        self._pending = self._pool.submit(warm, self._scenario, merge_turns(said))
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -161,16 +165,17 @@ def run(
 
     def say(line: str, kind: str) -> None:
         nonlocal clock
+        warmer.submit(said)  # while the interviewer speaks, not alongside the final scoring
         add(Event("interviewer", kind, line, clock))
         clock += interviewer.say(line, kind)
 
     said: list[tuple[float, CandidateTurn]] = []
+    warmer = _Warmer(scenario)
     objection: str | None = None
     answer: CandidateTurn | None = None
     awaiting_answer = asked_next = answered_next = thanked = asked_anything_else = False
     lingered = 0
     ended_by = "goodbye"
-    warmer = _Warmer(scenario)
     try:
         say(scenario.signal_to_end, "signal")
         for _ in range(options.max_turns):
@@ -183,7 +188,6 @@ def run(
             start, clock = clock, clock + (turn.audio.duration if turn.audio else 0.0)
             if text:
                 said.append((start, turn))
-                warmer.submit(merge_turns(said))
                 if awaiting_answer:
                     answer, awaiting_answer = turn, False
             if turn.ended_by in STOPPING:
