@@ -15,7 +15,8 @@ from trainer.errors import EngineError, ModelError
 from trainer.scenarios.file import load
 from trainer.speech import models
 from trainer.speech.engines import EngineOptions, choose, create
-from trainer.speech.engines.whisper import hint_prompt, merge_fillers
+from trainer.speech.audio import silence
+from trainer.speech.engines.whisper import StaleGuess, hint_prompt, merge_fillers
 from trainer.speech.hints import scenario_hints
 from trainer.speech.models import download
 from trainer.speech.transcript import Word
@@ -146,3 +147,19 @@ def test_a_guess_on_a_long_piece_is_kept_when_the_speaker_goes_on(whisper) -> No
     ref, hyp = words(" ".join(SAID)), words(tr.text)
     assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text
     assert all(b.start >= a.start for a, b in zip(tr.words, tr.words[1:]))
+
+
+def test_a_guess_the_speaker_talks_over_stops_early_and_the_turn_is_whole(whisper) -> None:  # type: ignore[no-untyped-def]
+    """A guess made in a short pause goes stale when the speaker goes on; its decode stops at the
+    next stage instead of holding up the next guess, and nothing of the turn is lost."""
+    first = natural("What I bring is user research", tail=0.0)
+    audio = first + silence(0.3) + natural("and interaction design in Figma.", lead=0.0, tail=0.6)
+    stream = whisper.stream()
+    stale = None
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        stale = stale or stream._stale
+    assert stale is not None, "the short pause should have started a guess that went stale"
+    assert isinstance(stale.exception(), StaleGuess)
+    tr = stream.finish()
+    assert "figma" in words(tr.text) and "research" in words(tr.text), tr.text

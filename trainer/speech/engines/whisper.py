@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,38 @@ SPECULATE_GAP_S = 0.2
 # WER 8.5% -> 9.0%, pieces now also end at pauses shorter than UTTERANCE_GAP_S).
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
+# A guess the speaker talked over stops at the next stage of its decode (after the encoder, after
+# the text), so the next guess starts sooner: CTranslate2 cannot stop a stage midway.
+_ABORT = threading.local()
+
+
+class StaleGuess(Exception):
+    """The decode was stopped: the speaker went on after the pause it was guessing at."""
+
+
+def _check_abort() -> None:
+    event: threading.Event | None = getattr(_ABORT, "event", None)
+    if event is not None and event.is_set():
+        raise StaleGuess()
+
+
+@lru_cache(maxsize=1)
+def _abortable_model_class() -> type:
+    from faster_whisper import WhisperModel
+
+    class AbortableWhisperModel(WhisperModel):  # type: ignore[misc]
+        def encode(self, features):  # type: ignore[no-untyped-def]
+            _check_abort()
+            out = super().encode(features)
+            _check_abort()
+            return out
+
+        def generate_with_fallback(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            out = super().generate_with_fallback(*args, **kwargs)
+            _check_abort()  # before the word timings
+            return out
+
+    return AbortableWhisperModel
 
 
 def model_path(options: EngineOptions) -> Path | None:
@@ -60,13 +93,12 @@ def unavailable(options: EngineOptions) -> str | None:
 
 
 def _load(path: Path, threads: int):  # type: ignore[no-untyped-def]
-    from faster_whisper import WhisperModel
-
     with _LOCK:
         key = (str(path), threads)
         if key not in _MODELS:
             try:
-                _MODELS[key] = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads)
+                model_class = _abortable_model_class()
+                _MODELS[key] = model_class(str(path), device="cpu", compute_type="int8", cpu_threads=threads)
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ModelError(f"{path}: faster-whisper could not load this model ({exc})") from None
         return _MODELS[key]
@@ -97,23 +129,43 @@ class WhisperStream(Stream):
         self._onset: float | None = None  # where speech starts in the current piece (seconds into it)
         self._run_start: float | None = None  # where the current run of speech blocks began
         self._speculative: Future[list[Word]] | None = None  # the piece so far, decoded while the speaker pauses
+        self._abort = threading.Event()  # set: the speculative decode is stale, stop it
         self._stale: Future[list[Word]] | None = None  # a guess still decoding after the speaker went on
         self._guessed = 0  # blocks of the piece the guess covers
         self._finishing = False
 
-    def _decode(self, pcm: bytes, offset: float, before: Future[list[Word]] | None, onset: float | None) -> list[Word]:
+    def _decode(
+        self,
+        pcm: bytes,
+        offset: float,
+        before: Future[list[Word]] | None,
+        onset: float | None,
+        abort: threading.Event | None = None,
+    ) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
         heard = " ".join(w.text for w in before.result()) if before is not None else ""
-        words = self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
+        _ABORT.event = abort
+        try:
+            words = self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
+        finally:
+            _ABORT.event = None
         if onset is None:
             return words
         # Whisper dates a first word to the start of its input; the level meter knows better.
         return [Word(w.text, max(w.start, onset), max(w.end, onset), w.confidence) for w in words]
 
-    def _submit(self, pcm: bytes) -> Future[list[Word]]:
+    def _submit(self, pcm: bytes, abort: threading.Event | None = None) -> Future[list[Word]]:
         onset = self._start_s + self._onset if self._onset is not None else None
         before = self._decoded[-1] if self._decoded else None
-        return self._pool.submit(self._decode, pcm, self._start_s, before, onset)
+        return self._pool.submit(self._decode, pcm, self._start_s, before, onset, abort)
+
+    def _drop_guess(self) -> None:
+        """The speaker went on: the guess is stale; stopped if it has not started, else told to stop."""
+        assert self._speculative is not None
+        if not self._speculative.cancel():
+            self._abort.set()
+            self._stale = self._speculative
+        self._speculative = None
 
     def _cut(self) -> None:
         pcm = b"".join(self._pending)
@@ -124,8 +176,8 @@ class WhisperStream(Stream):
             # (only quiet came after it). Mid-turn pieces are decoded whole, as measured.
             final = self._speculative if self._finishing else None
             self._decoded.append(final or self._submit(pcm))
-        if self._speculative is not None and not self._finishing and not self._speculative.cancel():
-            self._stale = self._speculative
+        if self._speculative is not None and not self._finishing:
+            self._drop_guess()
         self._speculative = None
         self._pending = []
         self._start_s = self._elapsed
@@ -159,9 +211,7 @@ class WhisperStream(Stream):
             if self._speculative is not None and into >= MIN_UTTERANCE_S:
                 self._keep_guess()
             elif self._speculative is not None:  # the speaker went on: that guess is stale
-                if not self._speculative.cancel():
-                    self._stale = self._speculative
-                self._speculative = None
+                self._drop_guess()
         else:
             self._run_start = None
             idle = self._stale is None or self._stale.done()  # never queue guesses behind a stale one
@@ -171,7 +221,8 @@ class WhisperStream(Stream):
                 and self._detector.heard
                 and self._detector.quiet_s >= SPECULATE_GAP_S
             ):
-                self._speculative = self._submit(b"".join(self._pending))
+                self._abort = threading.Event()
+                self._speculative = self._submit(b"".join(self._pending), self._abort)
                 self._guessed = len(self._pending)
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
