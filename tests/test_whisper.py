@@ -14,8 +14,8 @@ from trainer.checklist.text import normalize
 from trainer.errors import EngineError, ModelError
 from trainer.scenarios.file import load
 from trainer.speech import models
-from trainer.speech.engines import EngineOptions, choose, create
 from trainer.speech.audio import silence
+from trainer.speech.engines import EngineOptions, choose, create
 from trainer.speech.engines.whisper import StaleGuess, hint_prompt, merge_fillers
 from trainer.speech.hints import scenario_hints
 from trainer.speech.models import download

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trainer.checklist.match import similarity, stem
+from trainer.checklist.match import similarity, stem, token_index
 from trainer.checklist.text import normalize
 
 STOPWORDS = frozenset(
@@ -136,16 +136,27 @@ def _best(word: str, window: list[str]) -> tuple[float, int]:
     return best, at
 
 
+@lru_cache(maxsize=16)
+def _heads(words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Each distinct run of two or three tokens joined, with where it starts."""
+    out: dict[str, list[int]] = {}
+    for n in (2, 3):
+        for i in range(len(words) - n + 1):
+            out.setdefault("".join(words[i : i + n]), []).append(i)
+    return out
+
+
 @lru_cache(maxsize=1024)
 def _starts(concept_words: tuple[str, ...], words: tuple[str, ...]) -> list[int]:
     """Where a mention can start: on one of the concept's words (or a name split in two).
-    Cached: the wording detectors and the semantic judge look for the same concepts."""
-    out = []
-    for i in range(len(words)):
-        heads = [words[i], "".join(words[i : i + 2]), "".join(words[i : i + 3])]
-        if any(similarity(w, h) >= 0.8 for w in concept_words for h in heads[: 1 if len(w) < 5 else 3]):
-            out.append(i)
-    return out
+    Each distinct token (and run of tokens) is compared once. Cached: the wording detectors and
+    the semantic judge look for the same concepts."""
+    single, _ = token_index(words)
+    found = [at for tok, at in single.items() if any(similarity(w, tok) >= 0.8 for w in concept_words)]
+    long = [w for w in concept_words if len(w) >= 5]
+    if long:
+        found += [at for run, at in _heads(words).items() if any(similarity(w, run) >= 0.8 for w in long)]
+    return sorted({i for at in found for i in at})
 
 
 def _anchors(concept: Concept) -> set[str]:

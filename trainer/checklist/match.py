@@ -306,12 +306,30 @@ def _match_from(words: list[str], slots: tuple[Slot, ...], k: int, i: int) -> tu
     return best
 
 
+@lru_cache(maxsize=16)
+def token_index(words: tuple[str, ...]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each distinct token and each pair of tokens run together occurs: a word is compared
+    with each distinct token once, not once per position (a close repeats most of its words)."""
+    single: dict[str, list[int]] = {}
+    joined: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        single.setdefault(w, []).append(i)
+        if i + 1 < len(words) and min(len(w), len(words[i + 1])) >= 2:
+            joined.setdefault(w + words[i + 1], []).append(i)
+    return single, joined
+
+
 @lru_cache(maxsize=8192)
 def _positions(words: tuple[str, ...], word: str) -> frozenset[int]:
-    """Where a phrase-bank word can match in `words` (cached: every detector looks up the same words)."""
+    """Where a phrase-bank word can match in `words`, as `word_in` decides (cached: every
+    detector looks up the same words)."""
+    single, joined = token_index(words)
     if word.startswith("="):
-        return frozenset(i for i, w in enumerate(words) if w == word[1:])
-    return frozenset(i for i in range(len(words)) if word_in(words, i, word)[0])  # type: ignore[arg-type]
+        return frozenset(single.get(word[1:], ()))
+    found = [at for tok, at in single.items() if similarity(word, tok, False)]
+    if len(word) >= 6:
+        found += [at for pair, at in joined.items() if similarity(word, pair, False)]
+    return frozenset(i for at in found for i in at)
 
 
 def _starts(words: tuple[str, ...], slots: tuple[Slot, ...]) -> list[int] | None:
