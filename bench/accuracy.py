@@ -73,7 +73,7 @@ def leave_one_role_out(corpus: Path, show_errors: bool = False) -> dict[str, dic
     texts = {str(r["id"]): (str(r["transcript"]), sc) for r, sc in rows}
     out: dict[str, dict[str, Pairs]] = {k: {i: [] for i in LABELLED} for k in ("judge", "wording", "baseline")}
     for role in sorted({s.role for s in samples}):
-        model = fit.fit_model([s for s in samples if s.role != role], embedder)
+        model = fit.fit_ensemble([s for s in samples if s.role != role], embedder)
         for s in (s for s in samples if s.role == role):
             verdicts = fit.predict(model, s)
             base = baseline(texts[s.id][1], texts[s.id][0])

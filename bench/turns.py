@@ -108,14 +108,15 @@ def child(rounds: int, only: str | None) -> None:
                         if time.monotonic() > deadline:
                             break
                     player.wait()
+                    waited = turn.audio.duration - last_speech
                     if kind == "complete":
-                        waited = turn.audio.duration - last_speech
                         results[mode]["reaction"].append(waited + (turn.latency_s or 0.0) + judged)
                         results[mode]["final"].append((turn.latency_s or 0.0) + judged)
                     else:
                         results[mode]["cut"].append(1.0 if more else 0.0)
                     print(
-                        f"  {mode:22} {kind:8} ended by {turn.ended_by:9} cut={more} {turn.transcript.text[:60]!r}",
+                        f"  {mode:22} {kind:8} ended by {turn.ended_by:9} cut={more} quiet {waited:.2f}s"
+                        f" decode {turn.latency_s or 0.0:.2f}s judge {judged:.2f}s {turn.transcript.text[:50]!r}",
                         file=sys.stderr,
                     )
     print(f"{'end of turn':22} {'reaction p50':>12} {'p95':>6} {'final p50':>10} {'p95':>6} {'cut mid-sentence':>17}")

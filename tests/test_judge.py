@@ -187,7 +187,9 @@ def test_help_and_scenario_commands_do_not_load_the_model(args: list[str]) -> No
 
 
 def test_model_file_lists_how_it_was_fitted() -> None:
-    model = semantic.JudgeModel.load()
-    assert set(model.window) == set(model.close) == set(semantic.INTENT_ITEMS)
-    assert set(model.phrase) == set(model.pair) == set(semantic.LIST_ITEMS)
+    model = semantic.Ensemble.load()
+    assert len(model.members) == len(model.meta["roles"]) >= 9  # type: ignore[arg-type]
+    for member in model.members:
+        assert set(member.window) == set(member.close) == set(semantic.INTENT_ITEMS)
+        assert set(member.phrase) == set(member.pair) == set(semantic.LIST_ITEMS)
     assert int(model.meta["closes"]) >= 300  # type: ignore[call-overload]

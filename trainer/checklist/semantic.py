@@ -274,11 +274,9 @@ class JudgeModel:
     close: dict[str, Logistic]  # intent item -> close-level model
     phrase: dict[str, Logistic]  # skills/requirements -> phrase-row model
     pair: dict[str, Logistic] = field(default_factory=dict)  # skills/requirements -> (window, phrase) classifier
-    meta: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "meta": self.meta,
             "window": {k: m.to_dict() for k, m in self.window.items()},
             "close": {k: m.to_dict() for k, m in self.close.items()},
             "phrase": {k: m.to_dict() for k, m in self.phrase.items()},
@@ -292,29 +290,58 @@ class JudgeModel:
             {k: Logistic.from_dict(m) for k, m in d["close"].items()},
             {k: Logistic.from_dict(m) for k, m in d["phrase"].items()},
             {k: Logistic.from_dict(m) for k, m in d.get("pair", {}).items()},
-            dict(d.get("meta", {})),
         )
 
+    def close_prob(self, item: str, x: np.ndarray, rule: ItemResult, asr: bool) -> float:
+        """How likely the close holds `item`, from its windows' features `x`."""
+        logits = self.window[item].logit(x) if len(x) else np.zeros(0)
+        return float(self.close[item].prob(close_features(logits, rule, asr))[0])
+
+    def phrase_logits(self, which: str, pr: PhraseRows) -> np.ndarray:
+        rows = pr.full(self.pair.get(which))
+        return self.phrase[which].logit(rows) if len(rows) else np.zeros(0)
+
+
+@dataclass
+class Ensemble:
+    """Members fitted on different subsets of the labelled closes, their scores averaged: one fit's
+    choice of which window shows an item swings with small changes in the data, the mean holds."""
+
+    members: list[JudgeModel]
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def window_logits(self, item: str, x: np.ndarray) -> np.ndarray:
+        if not len(x) or not self.members:
+            return np.zeros(len(x))
+        return np.mean([m.window[item].logit(x) for m in self.members], axis=0)
+
+    def close_prob(self, item: str, x: np.ndarray, rule: ItemResult, asr: bool) -> float:
+        return float(np.mean([m.close_prob(item, x, rule, asr) for m in self.members]))
+
+    def phrase_logits(self, which: str, pr: PhraseRows) -> np.ndarray:
+        return np.mean([m.phrase_logits(which, pr) for m in self.members], axis=0)
+
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        d = {"meta": self.meta, "members": [m.to_dict() for m in self.members]}
+        path.write_text(json.dumps(d, separators=(",", ":")) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> JudgeModel:
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    def load(cls, path: Path = MODEL_PATH) -> Ensemble:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        return cls([JudgeModel.from_dict(m) for m in d["members"]], dict(d.get("meta", {})))
 
 
 class Judge:
     """Applies a fitted model to a close; the example sentences are embedded once."""
 
-    def __init__(self, embedder: Embedder, model: JudgeModel) -> None:
+    def __init__(self, embedder: Embedder, model: Ensemble) -> None:
         self.embedder = embedder
         self.model = model
         self.examples = {item: (embedder.encode(pos), embedder.encode(neg)) for item, (pos, neg) in examples().items()}
 
-    def window_logits(self, v: View, item: str) -> np.ndarray:
+    def window_x(self, v: View, item: str) -> np.ndarray:
         pos, neg = self.examples[item]
-        x = window_features(v.intent_windows, v.intent_emb, pos, neg)
-        return self.model.window[item].logit(x) if len(x) else np.zeros(0)
+        return window_features(v.intent_windows, v.intent_emb, pos, neg)
 
     def warm(self, ctx: Context, scenario: Scenario) -> None:
         """Embed the close so far and the scenario's phrases, so that scoring the whole close later
@@ -332,22 +359,21 @@ class Judge:
         return out
 
     def _intent(self, v: View, item: str) -> ItemResult:
-        logits = self.window_logits(v, item)
-        p = float(self.model.close[item].prob(close_features(logits, v.rules[item], v.asr))[0])
+        x = self.window_x(v, item)
+        p = self.model.close_prob(item, x, v.rules[item], v.asr)
         passed = p >= 0.5 and bool(v.long)
         evidence: list[Evidence] = []
         rule = v.rules[item]
         if passed and rule.passed and rule.evidence:  # the wording match is the most precise quote
             evidence = [replace(e, note=e.note or KINDS[item]) for e in rule.evidence]
         elif passed:
-            w = v.intent_windows[int(np.argmax(logits))]
+            w = v.intent_windows[int(np.argmax(self.model.window_logits(item, x)))]
             evidence = [v.ctx.evidence(w.start, w.end, note=KINDS[item])]
         return ItemResult(item, passed, p, evidence)
 
     def _phrases(self, v: View, scenario: Scenario, which: str) -> ItemResult:
         pr = phrase_rows(v, scenario, which, self.embedder)
-        rows = pr.full(self.model.pair.get(which))
-        z = self.model.phrase[which].logit(rows) if len(rows) else np.zeros(0)
+        z = self.model.phrase_logits(which, pr)
         k = needed(scenario, which)
         heard = pr.heard(z)
         passed = len(heard) >= k and bool(v.ctx.words)
@@ -372,7 +398,7 @@ def shared_judge() -> Judge | None:
             embedder = embed.shared()
             if embedder is not None:
                 try:
-                    _judge = Judge(embedder, JudgeModel.load())
+                    _judge = Judge(embedder, Ensemble.load())
                 except (OSError, ValueError, KeyError, TypeError) as e:
                     log.warning(
                         "%s: the judge's fitted model cannot be read (%s); judging by wording only", MODEL_PATH, e
