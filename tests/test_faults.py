@@ -64,6 +64,15 @@ def wait_for(proc: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
         raise AssertionError(f"hung for {seconds} s; stderr: {err[-2000:]}") from None
 
 
+def listening(proc: subprocess.Popen[str]) -> str:
+    """Wait until the session listens: the interviewer's first line is shown, and the microphone's
+    stream has had time to start (a fixed sleep from launch was too short under load)."""
+    assert proc.stderr is not None
+    before = _read_until(proc.stderr, "Interviewer:", 1, 90)
+    time.sleep(1.5)  # a PulseAudio stream takes about a second to deliver after it opens
+    return "".join(before)
+
+
 def saved_runs(home: Path) -> list:  # type: ignore[type-arg]
     return Store(home / "runs.sqlite3").runs()
 
@@ -75,13 +84,14 @@ def saved_runs(home: Path) -> list:  # type: ignore[type-arg]
 def test_microphone_vanishing_mid_turn_keeps_what_was_heard(speech_wav: Path, trainer_home: Path) -> None:
     with pulse_microphone() as env:  # a server of its own: this test takes its device away
         proc = start(env, trainer_home, "practice", "ux-designer", "--no-voice", "--engine", "pocketsphinx", "--json")
-        time.sleep(3)  # the microphone opens, the model loads
+        before = listening(proc)
         player = subprocess.Popen(["paplay", "-d", "virt", str(speech_wav)], env=env)
         time.sleep(3.5)  # part of the sentence has been said
         modules = subprocess.run(["pactl", "list", "short", "modules"], env=env, capture_output=True, text=True)
         sink = next(line.split()[0] for line in modules.stdout.splitlines() if "module-null-sink" in line)
         subprocess.run(["pactl", "unload-module", sink], env=env, check=True)  # the device is gone
         out, err = wait_for(proc, 60)
+        err = before + err
         player.wait(timeout=10)
     assert proc.returncode == 0, err
     assert "the microphone stopped sending sound" in err and "Traceback" not in err
@@ -100,11 +110,12 @@ def test_stop_signal_while_listening_scores_and_saves_what_was_said(  # type: ig
     mic_env, speech_wav: Path, trainer_home: Path, sig: signal.Signals
 ) -> None:
     proc = start(mic_env, trainer_home, "practice", "ux-designer", "--no-voice", "--engine", "pocketsphinx", "--json")
-    time.sleep(3)
+    before = listening(proc)
     subprocess.run(["paplay", "-d", "virt", str(speech_wav)], env=mic_env, check=True)
     time.sleep(0.5)  # still listening: the turn ends only after 2 s of quiet
     proc.send_signal(sig)
     out, err = wait_for(proc, 60)
+    err = before + err
     assert proc.returncode == 0, err
     assert "Session stopped (interrupt)" in err and "Traceback" not in err
     assert '"total"' in out  # the report, as JSON
