@@ -132,3 +132,22 @@ def test_cli_vosk_with_model_path(tmp_path: Path) -> None:
     proc = run_cli("transcribe", str(wav), "--engine", "vosk", "--model", str(vosk_korean_model()), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["engine"] == "vosk" and "Recognizer: vosk" in proc.stderr
+
+
+def test_the_companion_beside_whisper_skips_the_final_passes_and_keeps_its_partials() -> None:
+    """Beside Whisper, pocketsphinx gives only the live partial text and the fillers. Its
+    end-of-utterance passes (0.1-0.3 s after a short turn, on the way to the interviewer's answer)
+    are off; the partial text comes from the first pass and is the full engine's."""
+    from trainer.speech.audio import dither
+    from trainer.speech.engines.pocketsphinx import PocketsphinxEngine, create_companion
+
+    audio = natural("Um, what is the next step in the hiring process?", tail=0.5)
+    companion = create_companion()
+    full = PocketsphinxEngine(EngineOptions(), redecode_first=False)
+    assert not companion._decoder.config["fwdflat"] and not companion._decoder.config["bestpath"]  # type: ignore[attr-defined]
+    light, whole = companion.stream(), full.stream()
+    partials = [(light.accept(dither(b)), whole.accept(dither(b))) for b in audio.chunks(0.1)]
+    assert [a for a, _ in partials] == [b for _, b in partials] and "hiring" in partials[-1][0]
+    words = light.finish().words
+    assert "hiring" in [w.text for w in words]
+    assert all(0 <= w.start < w.end <= audio.duration + 0.1 for w in words)

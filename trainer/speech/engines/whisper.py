@@ -247,14 +247,16 @@ class WhisperStream(Stream):
         self._finishing = True
         if self._pending:
             self._cut()
+        # The companion finishes while Whisper decodes the last piece, not after it.
+        heard_by_companion = self._companion.finish().words if self._companion is not None else None
         try:
             words = [w for f in self._decoded for w in f.result()]
         except KeyboardInterrupt:  # stopped while decoding: drop the pieces not started yet
             self._pool.shutdown(wait=False, cancel_futures=True)
             raise
         self._pool.shutdown(wait=True)
-        if self._companion is not None:
-            words = merge_fillers(words, self._companion.finish().words)
+        if heard_by_companion is not None:
+            words = merge_fillers(words, heard_by_companion)
         return Transcript.from_words(words, engine="whisper")
 
 
