@@ -33,7 +33,6 @@ from trainer.checklist.semantic import (
     Judge,
     JudgeModel,
     PhraseRows,
-    close_features,
     examples,
     kth_largest,
     needed,
@@ -185,7 +184,7 @@ def fit_model(samples: list[Sample], embedder: Embedder) -> JudgeModel:
     model = JudgeModel({}, {}, {})
     for item in INTENT_ITEMS:
         model.window[item] = _fit_window(samples, item, ex[item])
-        x = np.vstack([_close_x(model, s, item) for s in samples])
+        x = np.vstack([model.close_x(item, s.windows[item], _rule(s, item), s.asr) for s in samples])
         y = np.array([s.labels[item] for s in samples], dtype=float)
         model.close[item] = learn.fit(x, y, l2=L2_CLOSE)
     for which in LIST_ITEMS:
@@ -205,19 +204,16 @@ def fit_ensemble(samples: list[Sample], embedder: Embedder) -> Ensemble:
     return Ensemble([fit_model([s for s in samples if s.role != r], embedder) for r in roles])
 
 
-def _close_x(model: JudgeModel, s: Sample, item: str) -> np.ndarray:
-    w = s.windows[item]
-    logits = model.window[item].logit(w) if len(w) else np.zeros(0)
+def _rule(s: Sample, item: str) -> ItemResult:
     passed, score = s.rules[item]
-    return close_features(logits, ItemResult(item, passed, score), s.asr)
+    return ItemResult(item, passed, score)
 
 
 def predict(model: Ensemble, s: Sample) -> dict[str, bool]:
     """The verdicts the runtime judge would give this close (same features, same decision)."""
     out = {}
     for item in INTENT_ITEMS:
-        passed, score = s.rules[item]
-        p = model.close_prob(item, s.windows[item], ItemResult(item, passed, score), s.asr)
+        p = model.close_prob(item, s.windows[item], _rule(s, item), s.asr)
         out[item] = p >= 0.5 and len(s.windows[item]) > 0
     for which in LIST_ITEMS:
         pr = s.phrases[which]

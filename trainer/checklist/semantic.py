@@ -292,10 +292,14 @@ class JudgeModel:
             {k: Logistic.from_dict(m) for k, m in d.get("pair", {}).items()},
         )
 
-    def close_prob(self, item: str, x: np.ndarray, rule: ItemResult, asr: bool) -> float:
-        """How likely the close holds `item`, from its windows' features `x`."""
+    def close_x(self, item: str, x: np.ndarray, rule: ItemResult, asr: bool) -> np.ndarray:
+        """The close-level features for `item`, from its windows' features `x`."""
         logits = self.window[item].logit(x) if len(x) else np.zeros(0)
-        return float(self.close[item].prob(close_features(logits, rule, asr))[0])
+        return close_features(logits, rule, asr)
+
+    def close_prob(self, item: str, x: np.ndarray, rule: ItemResult, asr: bool) -> float:
+        """How likely the close holds `item`."""
+        return float(self.close[item].prob(self.close_x(item, x, rule, asr))[0])
 
     def phrase_logits(self, which: str, pr: PhraseRows) -> np.ndarray:
         rows = pr.full(self.pair.get(which))
