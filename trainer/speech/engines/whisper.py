@@ -32,6 +32,10 @@ UTTERANCE_GAP_S = 0.5  # quiet that closes an utterance...
 MIN_UTTERANCE_S = 8.0  # ...once it is this long: short pieces lose Whisper its context
 MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s
 PROMPT_CHARS = 200  # the tail of what was already heard, as the next piece's prompt
+# Greedy decoding: on 160 sentences of other people's closes (piper's voice, one piece each) it
+# took 0.82 s against 0.91 s for a beam of 5, at 5.7% WER against 6.1%; the time is the wait
+# between the speaker's last word and the interviewer's answer.
+BEAM_SIZE = 1
 # Quiet after speech that starts decoding the piece so far, in case the turn ends here: the
 # transcript is then ready when the turn ends. Speech after it discards that decode.
 SPECULATE_GAP_S = 0.2
@@ -297,7 +301,7 @@ class WhisperEngine(Engine):
         segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
             x,
             language="en",
-            beam_size=5,
+            beam_size=BEAM_SIZE,
             word_timestamps=True,
             initial_prompt=prompt,
             condition_on_previous_text=False,
