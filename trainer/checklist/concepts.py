@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from trainer.checklist.match import similarity, stem, token_index
-from trainer.checklist.text import normalize
+from trainer.checklist.text import FILLERS, normalize
 
 STOPWORDS = frozenset(
     """a an the and or of to in on for with at by from up into over under as is are be been
@@ -40,6 +40,17 @@ _LEARNING = frozenset("learn learning course courses study studying".split())
 _SELF = frozenset("i im ive id my me".split())
 _NEED = ("you need", "you want", "youre looking", "looking for", "need someone", "needs someone", "you said")
 MIN_PART_SHARE = 0.25  # a side of a coordination must carry this share of the weight to stand alone
+MAX_INITIALS = 5  # longest run of words read as initials
+# Tokens never read as initials: short words and contractions written without the apostrophe
+# ("id" is "I'd", "if" is not "inpatient floors").
+_SHORT_WORDS = frozenset(
+    """ah am ax eh go ha he hi hm id if ma mm oh ok ow ox pa uh um ye yo im ive ill youre youve
+    youd youll hes shes weve wed well were theyre theyd theyll dont cant wont isnt arent wasnt
+    werent didnt doesnt havent hasnt hadnt thats whats lets""".split()
+)
+_NOT_INITIALS = STOPWORDS | FILLERS | _SHORT_WORDS
+_CONJUNCTS = r",|&|\band\b|\bor\b"
+_COORDINATION = _CONJUNCTS + r"|[()]"  # initials never run across these
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Concept:
     parts: tuple[tuple[int, ...], ...]  # word indices of the whole phrase and of each conjunct
     names: frozenset[str] = frozenset()  # proper names and acronyms among the words
     aliases: tuple[tuple[str, ...], ...] = ()
+    initials: tuple[tuple[str, tuple[int, ...]], ...] = ()  # ("m365", the words it stands for)
 
     @property
     def total(self) -> float:
@@ -100,13 +112,14 @@ def build_concepts(phrases: list[str], aliases: dict[str, tuple[str, ...]], cont
             weights.append(math.log(1 + n / df) * (0.3 if w in GENERIC else 1.0))
         total = sum(weights) or 1.0
         parts = [tuple(range(len(words)))]
-        conjuncts = [content_words(c) for c in re.split(r",|&|\band\b|\bor\b", phrase)]
+        conjuncts = [content_words(c) for c in re.split(_CONJUNCTS, phrase)]
         if len([c for c in conjuncts if c]) > 1:
             for c in conjuncts:
                 idx = tuple(words.index(w) for w in c if w in words)
                 if idx and sum(weights[i] for i in idx) >= MIN_PART_SHARE * total:
                     parts.append(idx)
         alias_words = tuple(tuple(content_words(a)) for a in aliases.get(phrase, ()))
+        initials = _initials(phrase, words)
         concepts.append(
             Concept(
                 phrase,
@@ -115,9 +128,29 @@ def build_concepts(phrases: list[str], aliases: dict[str, tuple[str, ...]], cont
                 tuple(parts),
                 frozenset(_names(phrase, sentence_case) & set(words)),
                 tuple(a for a in alias_words if a),
+                initials,
             )
         )
     return concepts
+
+
+def _initials(phrase: str, words: list[str]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The initials of each run of two or more content words within one side of a coordination,
+    numbers kept whole ("ad" for "Active Directory", "m365" for "Microsoft 365", "kb" for
+    "knowledge-base"), with the words they stand for."""
+    out: dict[str, tuple[int, ...]] = {}
+    for side in re.split(_COORDINATION, phrase):
+        tokens: list[tuple[str, tuple[int, ...]]] = []
+        for raw in re.findall(r"[A-Za-z]+|[0-9]+", side):
+            idx = tuple(words.index(w) for w in content_words(raw) if w in words)
+            if idx:
+                tokens.append((raw if raw.isdigit() else raw[0].lower(), idx))
+        for i in range(len(tokens)):
+            for j in range(i + 2, min(len(tokens), i + MAX_INITIALS) + 1):
+                key = "".join(t for t, _ in tokens[i:j])
+                if key not in _NOT_INITIALS and not key.isdigit():
+                    out.setdefault(key, tuple(k for _, idx in tokens[i:j] for k in idx))
+    return tuple(out.items())
 
 
 def _best(word: str, window: list[str]) -> tuple[float, int]:
@@ -169,16 +202,6 @@ def _anchors(concept: Concept) -> set[str]:
     return heavy | set(concept.names)
 
 
-def acronyms(concept: Concept) -> dict[str, tuple[int, int]]:
-    """Initials of every run of two or more content words: "ehr" for "electronic health records"."""
-    out: dict[str, tuple[int, int]] = {}
-    words = concept.words
-    for i in range(len(words)):
-        for j in range(i + 2, len(words) + 1):
-            out["".join(w[0] for w in words[i:j])] = (i, j)
-    return {a: span for a, span in out.items() if a not in STOPWORDS}
-
-
 def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, anchors: bool = True) -> list[Mention]:
     """Stretches of `words` that mention `concept` (non-overlapping, in order).
 
@@ -189,9 +212,18 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
     anchor_words = _anchors(concept) if anchors else set()
     telling = {w for w in concept.words if w not in GENERIC}
     found: list[Mention] = []
-    for i in _starts(concept.words, tuple(words)):
+    # Initials heard ("AD", "M365") stand for the words they abbreviate, and can start a mention.
+    initials = dict(concept.initials)
+    by_token, _ = token_index(tuple(words))
+    said = sorted((at, initials[tok]) for tok, ats in by_token.items() if tok in initials for at in ats)
+    starts = sorted(set(_starts(concept.words, tuple(words))) | {at for at, _ in said})
+    for i in starts:
         window = words[i : i + span]
         best = [_best(w, window) for w in concept.words]
+        for at, idx in said:
+            if i <= at < i + span:
+                for k in idx:
+                    best[k] = max(best[k], (1.0, at - i))
         heard = [k for k, (s, _) in enumerate(best) if s >= 0.8]
         cov = 0.0
         for part in concept.parts:
@@ -207,11 +239,6 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
         if cov >= threshold and heard:
             end = i + max(best[k][1] for k in heard) + 1
             found.append(Mention(concept.label, i, end, min(cov, 1.0)))
-    for acronym, (a, b) in acronyms(concept).items():
-        share = sum(concept.weights[a:b]) / concept.total
-        found += [
-            Mention(concept.label, i, i + 1, share) for i, w in enumerate(words) if w == acronym and share >= threshold
-        ]
     for alias in concept.aliases:
         n = len(alias)
         for i in range(len(words) - n + 1):
