@@ -20,6 +20,12 @@ from trainer.speech.turn_end import assess
         ("i led the redesign of our onboarding flow and", "open"),
         ("what i bring is user research um", "open"),
         ("i am thankful that", "open"),
+        ("what would my first month in the role look like", "complete"),  # a stranded preposition
+        ("What would my first month in the role look like?", "complete"),
+        ("who would i be reporting to", "complete"),
+        ("do you have any concerns about", "open"),  # a yes/no question needs its object
+        ("i would love to work on", "open"),
+        ("what i am looking for is a team with", "open"),  # "what I..." is not a question
         ("i have five years of experience", "unsure"),
         ("", "unsure"),
     ],

@@ -21,6 +21,11 @@ OPEN_ENDINGS = (
     )
     | FILLERS
 )
+# A wh-question leaves its preposition at the end and is finished ("what would my first month
+# look like?", "who would I report to?"); a yes/no question that ends on one is not ("do you have
+# any concerns about...").
+STRANDED = frozenset("like for to on with about at from in of into".split())
+WH_WORDS = frozenset("what who whom which where whats whos wheres".split())
 CLOSING_WORDS = frozenset({"thank", "thanks", "goodbye", "bye"})
 LAST_WORDS = 12  # how far back a question opener governs the end of the turn
 THANKS_REACH = 8  # "thanks again, I really enjoyed our conversation": a thanks this near the end closes
@@ -33,7 +38,7 @@ def assess(text: str) -> str:
     if not words:
         return "unsure"
     last_said = text.lower().rstrip(" .,!?…").rsplit(maxsplit=1)[-1]  # fillers are not among `words`
-    if words[-1] in OPEN_ENDINGS or last_said in FILLERS:
+    if last_said in FILLERS or (words[-1] in OPEN_ENDINGS and not _wh_question_ends(ctx)):
         return "open"
     if CLOSING_WORDS & set(words[-THANKS_REACH:]):
         return "complete"
@@ -41,3 +46,13 @@ def assess(text: str) -> str:
     if ctx.is_question(last) and ctx.sentence_of(max(0, last - LAST_WORDS)) <= ctx.sentence_of(last):
         return "complete"
     return "unsure"
+
+
+def _wh_question_ends(ctx: Context) -> bool:
+    """The words end a wh-question on its stranded preposition ("...look like", "...report to")."""
+    last = len(ctx.words) - 1
+    if ctx.words[last] not in STRANDED or not ctx.is_question(last):
+        return False
+    sent = ctx.sentence_of(last)
+    before = range(max(0, last - LAST_WORDS), last)
+    return any(ctx.words[j] in WH_WORDS and ctx.sentence_of(j) == sent for j in before)
