@@ -44,7 +44,7 @@ MAX_INITIALS = 5  # longest run of words read as initials
 # Tokens never read as initials: short words and contractions written without the apostrophe
 # ("id" is "I'd", "if" is not "inpatient floors").
 _SHORT_WORDS = frozenset(
-    """ah am ax eh go ha he hi hm id if ma mm oh ok ow ox pa uh um ye yo im ive ill youre youve
+    """am ax go ha he hi hm id if ma oh ok ow ox pa ye yo im ive ill youre youve
     youd youll hes shes weve wed well were theyre theyd theyll dont cant wont isnt arent wasnt
     werent didnt doesnt havent hasnt hadnt thats whats lets""".split()
 )
@@ -214,9 +214,10 @@ def find_mentions(concept: Concept, words: list[str], threshold: float = 0.5, an
     found: list[Mention] = []
     # Initials heard ("AD", "M365") stand for the words they abbreviate, and can start a mention.
     initials = dict(concept.initials)
-    by_token, _ = token_index(tuple(words))
+    key = tuple(words)
+    by_token, _ = token_index(key)
     said = sorted((at, initials[tok]) for tok, ats in by_token.items() if tok in initials for at in ats)
-    starts = sorted(set(_starts(concept.words, tuple(words))) | {at for at, _ in said})
+    starts = sorted(set(_starts(concept.words, key)) | {at for at, _ in said})
     for i in starts:
         window = words[i : i + span]
         best = [_best(w, window) for w in concept.words]
