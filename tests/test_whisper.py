@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
@@ -16,7 +17,8 @@ from trainer.scenarios.file import load
 from trainer.speech import models
 from trainer.speech.audio import silence
 from trainer.speech.engines import EngineOptions, choose, create
-from trainer.speech.engines.whisper import StaleGuess, hint_prompt, merge_fillers
+from trainer.speech.engines import whisper as whisper_engine
+from trainer.speech.engines.whisper import StaleGuess, hint_prompt, merge_fillers, short_window
 from trainer.speech.hints import scenario_hints
 from trainer.speech.models import download
 from trainer.speech.transcript import Word
@@ -59,6 +61,43 @@ def test_utterances_are_decoded_as_the_speaker_pauses(whisper, two_utterances) -
     assert any(partials)  # live partial text from the streaming companion
     assert "next step" in stream.finish().text
     assert len(stream._decoded) >= 2
+
+
+def test_the_short_window_is_the_speech_plus_a_quiet_margin() -> None:
+    features = np.zeros((80, 3000), dtype=np.float32)
+    features[:, :250] = -0.5  # 2.5 s of audio, then faster-whisper's zero padding
+    assert short_window(features).shape == (80, 600)  # 250 + 300 frames, in whole seconds
+    assert short_window(features[None]).shape == (1, 80, 600)
+    features[:, :2900] = -0.5
+    assert short_window(features).shape == (80, 3000)  # never longer than Whisper's window
+
+
+def test_a_piece_is_encoded_in_a_short_window_and_again_in_the_full_one_when_degenerate(
+    whisper, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    shortened: list[int] = []  # the window of each short-window encode, in frames
+
+    def spy(features: np.ndarray) -> np.ndarray:
+        out = short_window(features)
+        shortened.append(out.shape[-1])
+        return out
+
+    calls: list[dict[str, object]] = []
+    original = whisper_engine.WhisperEngine._transcribe
+
+    def transcribe(self, x, prompt, **options):  # type: ignore[no-untyped-def]
+        calls.append(options)
+        return original(self, x, prompt, **options)
+
+    monkeypatch.setattr(whisper_engine, "short_window", spy)
+    monkeypatch.setattr(whisper_engine.WhisperEngine, "_transcribe", transcribe)
+    said = natural("What is the next step in the hiring process?", lead=0.3, tail=0.3)
+    assert "next step" in " ".join(w.text for w in whisper.decode(said.pcm, 0.0))
+    assert len(calls) == 1 and len(shortened) == 1 and shortened[0] <= (said.duration + 4) * 100
+    monkeypatch.setattr(whisper_engine, "MAX_COMPRESSION", 0.0)  # every decode now looks like a loop
+    assert "next step" in " ".join(w.text for w in whisper.decode(said.pcm, 0.0))
+    # decoded again, in the full window (the spy sees only short windows) with the usual fallback
+    assert len(calls) == 3 and len(shortened) == 2 and calls[2] == {}
 
 
 def test_fillers_are_kept_or_merged_from_the_companion() -> None:

@@ -15,6 +15,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,11 +44,23 @@ SPECULATE_GAP_S = 0.2
 # on: the piece ends at that pause. Nothing is decoded twice, and no long guess goes stale ahead of
 # the last piece (measured on 6 closes: final transcript p50 1.0-1.3 s -> 0.4-0.5 s after the audio;
 # WER 8.5% -> 9.0%, pieces now also end at pauses shorter than UTTERANCE_GAP_S).
+# Whisper pads every input to a 30 s window; CTranslate2 also encodes a shorter one. A piece is
+# first decoded in a window of its own length plus this much quiet (frames of 10 ms), about three
+# times faster. On 320 sentences of other people's closes (piper's voice, one piece each): p50
+# 0.26 s against 0.77 s, WER 5.95% against 5.78%. Without the quiet margin, or with a shorter
+# one, Whisper more often loops on the end of the text.
+SHORT_WINDOW_MARGIN = 300
+# A short-window decode that looks degenerate (a loop: text that compresses too well; or words
+# Whisper doubts) is decoded again in the full window, with Whisper's usual temperature fallback.
+MAX_COMPRESSION = 2.4  # faster-whisper's own thresholds for falling back
+MIN_LOGPROB = -1.0
+TOKENS_PER_S = 12  # a cap on the short decode's length, far above speech, so a loop ends soon
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
 # A guess the speaker talked over stops at the next stage of its decode (after the encoder, after
 # the text), so the next guess starts sooner: CTranslate2 cannot stop a stage midway.
 _ABORT = threading.local()
+_WINDOW = threading.local()  # .short: this thread's decode uses the short window
 
 
 class StaleGuess(Exception):
@@ -67,6 +80,8 @@ def _abortable_model_class() -> type:
     class AbortableWhisperModel(WhisperModel):  # type: ignore[misc]
         def encode(self, features):  # type: ignore[no-untyped-def]
             _check_abort()
+            if getattr(_WINDOW, "short", False):
+                features = short_window(features)
             out = super().encode(features)
             _check_abort()
             return out
@@ -77,6 +92,15 @@ def _abortable_model_class() -> type:
             return out
 
     return AbortableWhisperModel
+
+
+def short_window(features: np.ndarray) -> np.ndarray:
+    """The 30 s window cut to the speech plus SHORT_WINDOW_MARGIN frames (whole seconds): the
+    padding faster-whisper adds is exact zeros, which no frame of real audio is."""
+    heard = np.flatnonzero(np.any(features != 0, axis=-2))
+    end = int(heard[-1]) + 1 if len(heard) else 0
+    keep = min(features.shape[-1], -(-(end + SHORT_WINDOW_MARGIN) // 100) * 100)
+    return np.ascontiguousarray(features[..., :keep])
 
 
 def model_path(options: EngineOptions) -> Path | None:
@@ -298,15 +322,15 @@ class WhisperEngine(Engine):
         """Decode one utterance; word times moved by `offset` seconds."""
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         prompt = " ".join(p for p in (self._prompt, heard) if p) or None
-        segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
-            x,
-            language="en",
-            beam_size=BEAM_SIZE,
-            word_timestamps=True,
-            initial_prompt=prompt,
-            condition_on_previous_text=False,
-            vad_filter=False,
-        )
+        cap = int(len(x) / RATE * TOKENS_PER_S) + 16
+        _WINDOW.short = True
+        try:
+            segments = self._transcribe(x, prompt, temperature=0.0, max_new_tokens=cap)
+        finally:
+            _WINDOW.short = False
+        if any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments):
+            log.debug("short-window decode looks degenerate; decoding in the full window")
+            segments = self._transcribe(x, prompt)
         out = []
         for seg in segments:
             for w in seg.words or []:
@@ -321,6 +345,19 @@ class WhisperEngine(Engine):
                         )
                     )
         return out
+
+    def _transcribe(self, x: np.ndarray, prompt: str | None, **options: object) -> list[Any]:
+        segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
+            x,
+            language="en",
+            beam_size=BEAM_SIZE,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            **options,
+        )
+        return list(segments)  # decoded here, in this thread (the window choice is the thread's)
 
     def stream(self) -> Stream:
         return WhisperStream(self)
