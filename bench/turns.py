@@ -13,7 +13,8 @@ and `--silence 2`) against the adaptive one (the default).
 - reaction: from the last word (the last speech block of the recording) to the final transcript
   in hand, i.e. when the interviewer can answer: quiet waited + final decode + checklist check;
 - final: from the end of the turn to the final transcript;
-- cut: a paused turn whose end came before its second half (speech heard after the turn ended).
+- cut: a paused turn whose end came before its second half (speech heard after the turn ended);
+  a complete turn ended before its last words is counted too (its recording is kept for a look).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def child(rounds: int, only: str | None) -> None:
         clips.append(("paused", audio.with_noise_floor(-50).save(tmp / f"p{k}.wav")))
     modes = {"fixed 2 s (baseline)": ListenOptions(silence_s=2.0), "adaptive": ListenOptions(adaptive=True)}
     modes = {m: o for m, o in modes.items() if only is None or m.startswith(only)}
-    results: dict[str, dict[str, list[float]]] = {m: {"reaction": [], "final": [], "cut": []} for m in modes}
+    results: dict[str, dict[str, list[float]]] = {
+        m: {"reaction": [], "final": [], "cut": [], "cut_complete": []} for m in modes
+    }
     with Microphone() as mic:
         time.sleep(3)  # a PulseAudio stream takes about 2 s to start
         for _ in range(rounds):
@@ -112,6 +115,10 @@ def child(rounds: int, only: str | None) -> None:
                     if kind == "complete":
                         results[mode]["reaction"].append(waited + (turn.latency_s or 0.0) + judged)
                         results[mode]["final"].append((turn.latency_s or 0.0) + judged)
+                        results[mode]["cut_complete"].append(1.0 if more else 0.0)
+                        if more:
+                            kept = turn.audio.save(tmp / f"cut-{len(results[mode]['reaction'])}.wav")
+                            print(f"  a complete turn was cut; its recording: {kept}", file=sys.stderr)
                     else:
                         results[mode]["cut"].append(1.0 if more else 0.0)
                     print(
@@ -119,13 +126,17 @@ def child(rounds: int, only: str | None) -> None:
                         f" decode {turn.latency_s or 0.0:.2f}s judge {judged:.2f}s {turn.transcript.text[:50]!r}",
                         file=sys.stderr,
                     )
-    print(f"{'end of turn':22} {'reaction p50':>12} {'p95':>6} {'final p50':>10} {'p95':>6} {'cut mid-sentence':>17}")
+    print(
+        f"{'end of turn':22} {'reaction p50':>12} {'p95':>6} {'final p50':>10} {'p95':>6} {'cut mid-sentence':>17}"
+        f" {'complete turns cut':>19}"
+    )
     for mode, r in results.items():
         cuts = r["cut"]
         print(
             f"{mode:22} {statistics.median(r['reaction']):11.2f}s {pct(r['reaction'], 0.95):5.2f}s "
             f"{statistics.median(r['final']):9.2f}s {pct(r['final'], 0.95):5.2f}s "
             f"{sum(cuts):6.0f}/{len(cuts)} ({sum(cuts) / len(cuts):.0%})"
+            f" {sum(r['cut_complete']):12.0f}/{len(r['cut_complete'])}"
         )
 
 

@@ -98,6 +98,9 @@ def test_a_piece_is_encoded_in_a_short_window_and_again_in_the_full_one_when_deg
     assert "next step" in " ".join(w.text for w in whisper.decode(said.pcm, 0.0))
     # decoded again, in the full window (the spy sees only short windows) with the usual fallback
     assert len(calls) == 3 and len(shortened) == 2 and calls[2] == {}
+    monkeypatch.setattr(whisper_engine, "SHORT_WINDOW_MAX_S", 1.0)  # a longer piece: the full window only
+    assert "next step" in " ".join(w.text for w in whisper.decode(said.pcm, 0.0))
+    assert len(calls) == 4 and len(shortened) == 2 and calls[3] == {}
 
 
 def test_fillers_are_kept_or_merged_from_the_companion() -> None:

@@ -44,12 +44,14 @@ SPECULATE_GAP_S = 0.2
 # on: the piece ends at that pause. Nothing is decoded twice, and no long guess goes stale ahead of
 # the last piece (measured on 6 closes: final transcript p50 1.0-1.3 s -> 0.4-0.5 s after the audio;
 # WER 8.5% -> 9.0%, pieces now also end at pauses shorter than UTTERANCE_GAP_S).
-# Whisper pads every input to a 30 s window; CTranslate2 also encodes a shorter one. A piece is
-# first decoded in a window of its own length plus this much quiet (frames of 10 ms), about three
-# times faster. On 320 sentences of other people's closes (piper's voice, one piece each): p50
-# 0.26 s against 0.77 s, WER 5.95% against 5.78%. Without the quiet margin, or with a shorter
-# one, Whisper more often loops on the end of the text.
+# Whisper pads every input to a 30 s window; CTranslate2 also encodes a shorter one. A short
+# piece (the end of a turn: the decode the interviewer waits for) is first decoded in a window of
+# its own length plus this much quiet (frames of 10 ms), about three times faster. On 320
+# sentences of other people's closes (piper's voice, one piece each): p50 0.27 s against 0.75 s,
+# WER 5.95% against 5.78%. With a shorter margin Whisper more often loops on the end of the text;
+# on longer pieces (whole closes) the short window cost words, so they keep the full window.
 SHORT_WINDOW_MARGIN = 300
+SHORT_WINDOW_MAX_S = MIN_UTTERANCE_S  # mid-turn pieces are longer; the last one is often shorter
 # A short-window decode that looks degenerate (a loop: text that compresses too well; or words
 # Whisper doubts) is decoded again in the full window, with Whisper's usual temperature fallback.
 MAX_COMPRESSION = 2.4  # faster-whisper's own thresholds for falling back
@@ -322,14 +324,18 @@ class WhisperEngine(Engine):
         """Decode one utterance; word times moved by `offset` seconds."""
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         prompt = " ".join(p for p in (self._prompt, heard) if p) or None
-        cap = int(len(x) / RATE * TOKENS_PER_S) + 16
-        _WINDOW.short = True
-        try:
-            segments = self._transcribe(x, prompt, temperature=0.0, max_new_tokens=cap)
-        finally:
-            _WINDOW.short = False
-        if any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments):
-            log.debug("short-window decode looks degenerate; decoding in the full window")
+        seconds = len(x) / RATE
+        segments = None
+        if seconds <= SHORT_WINDOW_MAX_S:
+            _WINDOW.short = True
+            try:
+                segments = self._transcribe(x, prompt, temperature=0.0, max_new_tokens=int(seconds * TOKENS_PER_S) + 16)
+            finally:
+                _WINDOW.short = False
+            if any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments):
+                log.debug("short-window decode looks degenerate; decoding in the full window")
+                segments = None
+        if segments is None:
             segments = self._transcribe(x, prompt)
         out = []
         for seg in segments:
