@@ -111,6 +111,20 @@ def test_lacked_skills_and_unclaimed_requirements_do_not_count() -> None:
     assert not score(sc, Transcript(lacking)).item("skills_restated").passed
 
 
+def test_a_requirement_is_also_compared_by_its_phrases_between_prepositions() -> None:
+    """A task is often claimed by its head alone ("I prepared the audit schedules last year")."""
+    forms = dict(semantic.phrase_texts(load("staff-accountant"), "requirements_matched"))
+    assert forms["prepare schedules for the annual audit"] == [
+        "prepare schedules for the annual audit",
+        "prepare schedules",
+        "the annual audit",
+    ]
+    assert "close the books" in forms["close the books within five business days"]
+    # A skill is a name for what one can do, not a task: "interaction design in Figma" stays whole.
+    skills = dict(semantic.phrase_texts(load("ux-designer"), "skills_restated"))
+    assert skills["interaction design in Figma"] == ["interaction design in figma"]
+
+
 def test_aliases_let_a_scenario_teach_the_judge_its_jargon(tmp_path: Path) -> None:
     src = (ROOT / "scenarios" / "construction-project-manager.toml").read_text()
     sc = load("construction-project-manager")

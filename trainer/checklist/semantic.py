@@ -126,12 +126,20 @@ def close_features(logits: np.ndarray, rule: ItemResult, asr: bool) -> np.ndarra
 # ---- skills and requirements --------------------------------------------------------------
 
 
-def _forms(phrase: str) -> list[str]:
+_PARTS = r",|;|\(|\)|\band\b|\bwith\b|\bincluding\b|\bplus\b"
+# A requirement (a task: do something to something for some end) is often claimed by one of its
+# phrases alone ("your cabinet rework is what I did" for "redesign the rooftop unit cabinet for
+# lower air leakage"): its phrases between prepositions are forms of it too.
+_PREPOSITIONS = r"\s(?:for|to|by|through|across|from|within|on|in|of|at)\s"
+
+
+def _forms(phrase: str, task: bool = False) -> list[str]:
     """A phrase as the windows are written (normalized words), and each of its parts that can
     stand alone ("run productions and privilege logs on cases with 300,000+ documents" is
     heard as "I run the productions" as often as whole)."""
     forms = [" ".join(t.text for t in normalize(phrase).words)]
-    for part in re.split(r",|;|\(|\)|\band\b|\bwith\b|\bincluding\b|\bplus\b", phrase):
+    parts = re.split(_PARTS, phrase) + (re.split(f"{_PARTS}|{_PREPOSITIONS}", phrase) if task else [])
+    for part in parts:
         if len(content_words(part)) >= 2:
             forms.append(" ".join(t.text for t in normalize(part).words))
     return list(dict.fromkeys(f for f in forms if f))
@@ -143,7 +151,8 @@ def phrase_texts(scenario: Scenario, which: str) -> list[tuple[str, list[str]]]:
         pairs = [(s, scenario.skill_aliases.get(s, ())) for s in scenario.skills]
     else:
         pairs = [(r, scenario.requirement_aliases.get(r, ())) for r in scenario.requirements]
-    return [(label, _forms(label) + [f for a in aliases for f in _forms(a)]) for label, aliases in pairs]
+    task = which == "requirements_matched"
+    return [(label, _forms(label, task) + [f for a in aliases for f in _forms(a, task)]) for label, aliases in pairs]
 
 
 def _lexical(ctx: Context, scenario: Scenario, which: str) -> dict[str, tuple[float, int, int]]:
