@@ -44,6 +44,7 @@ SPECULATE_GAP_S = 0.2
 # on: the piece ends at that pause. Nothing is decoded twice, and no long guess goes stale ahead of
 # the last piece (measured on 6 closes: final transcript p50 1.0-1.3 s -> 0.4-0.5 s after the audio;
 # WER 8.5% -> 9.0%, pieces now also end at pauses shorter than UTTERANCE_GAP_S).
+
 # Whisper pads every input to a 30 s window; CTranslate2 also encodes a shorter one. A short
 # piece (the end of a turn: the decode the interviewer waits for) is first decoded in a window of
 # its own length plus this much quiet (frames of 10 ms), about three times faster. On 320
