@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.speech.audio import Audio, dither
-from trainer.speech.transcript import Transcript
+from trainer.speech.transcript import Transcript, Word
 
 log = logging.getLogger("trainer.speech.engines")
 
@@ -42,6 +42,11 @@ class Engine(ABC):
     @abstractmethod
     def stream(self) -> Stream:
         """A new streaming session."""
+
+    def hesitant_words(self, audio: Audio) -> list[Word]:
+        """A second listen to `audio` that writes hesitations ("um", "uh") down, for an engine whose
+        transcript leaves them out (Whisper); nothing for engines that keep them themselves."""
+        return []
 
     def transcribe(self, audio: Audio, chunk_seconds: float = 0.2) -> Transcript:
         s = self.stream()
