@@ -29,6 +29,7 @@ from trainer.scenarios import file as scenarios
 from trainer.speech import audio as audio_io
 from trainer.speech import transcript as transcripts
 from trainer.speech.audio import Audio
+from trainer.speech.fillers import with_hesitations
 from trainer.speech.metrics import measure
 from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
 from trainer.speech.transcript import Transcript
@@ -57,7 +58,7 @@ def _from_mic(
             )
     err.print(f"Turn ended by {turn.ended_by}.", style="dim")
     turn.transcript.engine = rec.choice.name
-    return turn.transcript, turn.audio
+    return with_hesitations(rec.engine, turn.transcript, turn.audio), turn.audio
 
 
 def _from_file(path: Path, request: EngineRequest) -> tuple[Transcript, Audio]:
@@ -65,7 +66,7 @@ def _from_file(path: Path, request: EngineRequest) -> tuple[Transcript, Audio]:
     rec = open_recognizer(request)
     announce(rec)
     with err.status(f"Recognizing {path.name} ({sound.duration:.0f} s)…"):
-        return rec.engine.transcribe(sound), sound
+        return with_hesitations(rec.engine, rec.engine.transcribe(sound), sound), sound
 
 
 @click.command("score")

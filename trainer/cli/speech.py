@@ -12,6 +12,7 @@ from rich.table import Table
 from trainer.cli.common import announce, engine_options, engine_request, err
 from trainer.scenarios import file as scenarios
 from trainer.speech import audio as audio_io
+from trainer.speech.fillers import with_hesitations
 from trainer.speech.metrics import measure
 from trainer.speech.recognize import open_recognizer
 
@@ -29,7 +30,7 @@ def transcribe_command(
     sc = scenarios.load(scenario_name) if scenario_name else None
     rec = open_recognizer(engine_request(engine, model, sc, hints))
     announce(rec)
-    tr = rec.engine.transcribe(sound)
+    tr = with_hesitations(rec.engine, rec.engine.transcribe(sound), sound)
     if as_json:
         click.echo(json.dumps({**tr.to_dict(), "metrics": measure(tr).to_dict()}))
     else:

@@ -39,6 +39,9 @@ class CandidateTurn:
     audio: Audio | None = None
     ended_by: str = "end of input"
     latency_s: float | None = None
+    # The transcript with the hesitations a second listen finds, for the report (trainer/speech/fillers.py):
+    # it runs while the interviewer speaks, and the session takes it at the end.
+    later: Future[Transcript] | None = None
 
 
 class TurnSource(Protocol):
@@ -227,6 +230,9 @@ def run(
     finally:
         warmer.stop()
 
+    for _, t in said:
+        if t.later is not None and (ended_by == "goodbye" or t.later.done()):  # never wait once stopped
+            t.transcript = t.later.result()
     close = merge_turns(said)
     result = score(scenario, close, extra_words=lingered, spoken_seconds=_speech_seconds([t for _, t in said]))
     handled = objection_handled(scenario, objection, answer.transcript if answer else None)

@@ -21,7 +21,9 @@ from trainer.errors import ScenarioError
 from trainer.scenarios.file import Scenario
 from trainer.session import tts
 from trainer.session.close import CandidateTurn, Event
+from trainer.session.practice import candidate_turn
 from trainer.speech.engines import Engine
+from trainer.speech.fillers import Hesitations
 from trainer.speech.listen import ListenOptions, file_blocks, listen
 from trainer.speech.transcript import Transcript
 
@@ -82,6 +84,7 @@ class DemoCandidate:
         self._queue = list(script.turns)
         self._answers = dict(zip(sc.objections, script.objection_answers))
         self._engine = engine
+        self._hesitations = Hesitations(engine)
         self._last_line: Event | None = None
         self.said: list[str] = []
 
@@ -101,7 +104,7 @@ class DemoCandidate:
         self.said.append(text)
         sound = tts.synthesize(text, CANDIDATE_VOICE).with_noise_floor(MIC_NOISE_DBFS)
         turn = listen(file_blocks(sound), self._engine.stream(), ListenOptions())
-        return CandidateTurn(turn.transcript, turn.audio, turn.ended_by, turn.latency_s)
+        return candidate_turn(turn, self._hesitations)
 
 
 @dataclass(frozen=True)

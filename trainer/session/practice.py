@@ -15,6 +15,7 @@ from trainer.speech import audio as audio_io
 from trainer.speech import overlap as overlapping
 from trainer.speech.audio import Audio
 from trainer.speech.engines import Engine
+from trainer.speech.fillers import Hesitations
 from trainer.speech.listen import ListenOptions, Turn, file_blocks, listen, mic_blocks
 from trainer.speech.transcript import Transcript
 
@@ -22,8 +23,10 @@ log = logging.getLogger("trainer.session.practice")
 LINGER_LISTEN_S = 4.0  # after the goodbye, how long we listen for a candidate who talks on
 
 
-def _turn(t: Turn) -> CandidateTurn:
-    return CandidateTurn(t.transcript, t.audio, t.ended_by, t.latency_s)
+def candidate_turn(t: Turn, hesitations: Hesitations | None = None) -> CandidateTurn:
+    """The session's turn; with `hesitations`, listened to again for them in the background."""
+    later = hesitations.submit(t.transcript, t.audio) if hesitations is not None else None
+    return CandidateTurn(t.transcript, t.audio, t.ended_by, t.latency_s, later)
 
 
 class TextTurns:
@@ -47,6 +50,7 @@ class FileTurns:
         self._audio = [audio_io.load(f) for f in files]  # every file checked before the session starts
         self._engine = engine
         self._on_partial = on_partial
+        self._hesitations = Hesitations(engine)
 
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
         if not self._audio:
@@ -55,7 +59,7 @@ class FileTurns:
         turn = listen(file_blocks(sound), self._engine.stream(), ListenOptions(), self._on_partial)
         if turn.ended_by in STOPPING:
             turn.audio = sound  # stopped midway: the run keeps the whole recording, not the part read
-        return _turn(turn)
+        return candidate_turn(turn, self._hesitations)
 
 
 class MicTurns:
@@ -78,6 +82,7 @@ class MicTurns:
         self._stop = stop_factory
         self._last_line = last_line
         self._stopped = False
+        self._hesitations = Hesitations(engine)
 
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
         if self._stopped:
@@ -103,7 +108,7 @@ class MicTurns:
         if overlap.blocks:
             turn.transcript = overlapping.drop_echo(turn.transcript, line, Audio(b"".join(overlap.blocks)).duration)
         self._stopped = turn.ended_by in STOPPING
-        return _turn(turn)
+        return candidate_turn(turn, None if after_goodbye or self._stopped else self._hesitations)
 
 
 @dataclass

@@ -39,8 +39,10 @@ def add(transcript: Transcript, second: list[Word]) -> Transcript:
         if op == "equal":
             continue
         have = sum(1 for k in range(i1, i2) if a[k] in FILLERS)
-        new = [w for w in second[j1:j2] if _key(w) in FILLERS][have:]
-        added += [(i1, w) for w in new]
+        # In a stretch the two heard differently, a hesitation goes after as many of the first
+        # decode's words as the second heard before it.
+        spots = [(j, sum(1 for x in b[j1:j] if x not in FILLERS)) for j in range(j1, j2) if b[j] in FILLERS]
+        added += [(i1 + min(before, i2 - i1), second[j]) for j, before in spots[have:]]
     if not added:
         return transcript
     merged: list[Word] = []

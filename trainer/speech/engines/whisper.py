@@ -341,7 +341,7 @@ class WhisperEngine(Engine):
         self._model = _load(path, threads=2)
         self._prompt = hint_prompt(options.hints)
         self.companion = companion
-        self._hesitation_model: object | None = None
+        self._hesitation_model: Any = None
 
     def hesitant_words(self, audio: Audio) -> list[Word]:
         """What Whisper hears with a disfluent prompt, hesitations written down. Its own model instance with one
