@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -169,7 +170,81 @@ def speed(corpus: Path, runs: int = 15) -> None:
             f"   {ss * 1000:9.0f} ms {sp90 * 1000:4.0f} ms {ss / w:6.2f}"
         )
     print(f"session: the close heard in turns of {TURN_WORDS} words, each turn embedded as it ends; timed: the last")
+    spoken_session(sc, corpus, runs=3)
     print(f"Peak memory (VmHWM): {peak_mb():.0f} MB")
+
+
+SESSION_TURNS = 3
+_THANKS = re.compile(r"\bthank(s| you)?\b", re.IGNORECASE)
+
+
+class _Turns:
+    """The close's turns, one after another, whatever the interviewer says."""
+
+    def __init__(self, turns: list[str]) -> None:
+        self._turns = list(turns)
+        self.ended = 0.0  # when the session asked for a turn and there was none left
+
+    def next_turn(self, after_goodbye: bool):  # type: ignore[no-untyped-def]
+        from trainer.session.close import CandidateTurn
+        from trainer.speech.transcript import Transcript
+
+        if after_goodbye or not self._turns:
+            self.ended = time.perf_counter()
+            return None
+        return CandidateTurn(Transcript(self._turns.pop(0)))
+
+
+class _Voice:
+    """The interviewer speaking each line for as long as its rendering lasts (a speaker plays it in
+    real time), as `practice` does; the lines are rendered once, ahead, as practice renders them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        from trainer.session import tts
+
+        settings = tts.VoiceSettings()
+        self._seconds = {line: tts.synthesize(line, settings).duration for line in dict.fromkeys(lines)}
+
+    def say(self, line: str, kind: str) -> float:
+        seconds = self._seconds.get(line, 2.0)
+        time.sleep(seconds)
+        return seconds
+
+
+def spoken_session(sc: Scenario, corpus: Path, runs: int) -> None:
+    """The whole practice loop with a spoken interviewer: six turns of the 3-minute close, the
+    interviewer's answers and goodbye in real time, and no lingering after it (the least time
+    the session leaves). Timed: from the session's last input to the report."""
+    from trainer.checklist import concepts, match, semantic
+    from trainer.session.close import ANYTHING_ELSE, SessionOptions, run
+
+    judge = semantic.shared_judge()
+    assert judge is not None
+    voice = _Voice([sc.signal_to_end, ANYTHING_ELSE, sc.next_step, sc.goodbye, *sc.objections])
+    word_caches = [match.similarity, match.phonetic, match.stem, match._positions, match.token_index]
+    word_caches += [concepts._starts, concepts._heads]
+    for style in ("written", "asr"):
+        words = three_minute_close(corpus, style).split()
+        # Three turns of 150 words (a session reacts to each: a probe, a question, the end), and no
+        # thanks before the last one, which would end the session early.
+        size = len(words) // SESSION_TURNS
+        turns = [" ".join(words[k : k + size]) for k in range(0, len(words), size)]
+        turns = [_THANKS.sub("", t) for t in turns[:-1]] + turns[-1:]
+        waits, spoken = [], []
+        for _ in range(runs):
+            judge.embedder.clear_cache()
+            for cached in word_caches:
+                cached.cache_clear()
+            source = _Turns(turns)
+            t0 = time.perf_counter()
+            result = run(sc, source, voice, SessionOptions(max_turns=len(turns), seed=1))
+            waits.append(time.perf_counter() - source.ended)
+            spoken.append(time.perf_counter() - t0)
+        n = len(result.close.text.split())
+        print(
+            f"spoken session, {style:9} ({n} words in {len(turns)} turns): report {statistics.median(waits) * 1000:.0f} ms "
+            f"after the last input (p50 of {runs}; max {max(waits) * 1000:.0f} ms), session {statistics.median(spoken):.0f} s"
+        )
 
 
 def peak_mb() -> float:
