@@ -34,6 +34,7 @@ from trainer.checklist.text import FILLERS, normalize  # noqa: E402
 from trainer.scenarios.file import Scenario, load_file  # noqa: E402
 from trainer.speech.audio import Audio  # noqa: E402
 from trainer.speech.engines import Engine, EngineOptions, create  # noqa: E402
+from trainer.speech.fillers import with_hesitations  # noqa: E402
 from trainer.speech.hints import scenario_hints  # noqa: E402
 from trainer.speech.metrics import find_fillers  # noqa: E402
 from trainer.speech.transcript import Transcript  # noqa: E402
@@ -157,6 +158,7 @@ def main() -> None:
             busy = 0.0
             latencies = []
             fillers_ref = fillers_hit = 0
+            again = 0.0  # the second listen for hesitations (off the turn's critical path)
             got = {item: [] for item in LABELLED}  # type: ignore[var-annotated]
             false_hits = 0
             for k, (r, audio) in enumerate(zip(rows, clips)):
@@ -165,6 +167,9 @@ def main() -> None:
                 if key not in engines:
                     engines[key] = create(name, EngineOptions(model=model, hints=scenario_hints(sc) if hinted else ()))
                 tr, spent, latency = recognize(engines[key], audio, paced=k < 3)
+                t = time.perf_counter()
+                tr = with_hesitations(engines[key], tr, audio)  # as `score --audio` does, after recognizing
+                again += time.perf_counter() - t
                 busy += spent
                 if k < 3:
                     latencies.append(latency)
@@ -186,6 +191,8 @@ def main() -> None:
                 f"{sum(latencies) / len(latencies):7.2f}s {memory:8.0f} {filler:>11} {f1:9.3f} {false_hits:10d}",
                 flush=True,
             )
+            if again:
+                print(f"{'':26} {voice:10} second listen for hesitations: {again / seconds[voice]:.3f} x real time")
     truth_false = sum(p and not g for v in truth.values() for p, g in v)
     print(f"{'true transcripts':26} {'':10} {'':>6} {'':>6} {'':>8} {'':>8} {'':>11} {truth_f1:9.3f} {truth_false:10d}")
     # vosk: no English model can be had here. Speed, latency and memory on Korean speech with the
