@@ -351,16 +351,7 @@ class WhisperEngine(Engine):
         x = audio.samples.astype(np.float32) / 32768.0
         found = []
         for at, piece in _pieces(x):
-            segments, _ = self._hesitation_model.transcribe(  # type: ignore[attr-defined]
-                piece,
-                language="en",
-                beam_size=BEAM_SIZE,
-                word_timestamps=True,
-                initial_prompt=HESITANT_PROMPT,
-                condition_on_previous_text=False,
-                vad_filter=False,
-                temperature=0.0,
-            )
+            segments = self._transcribe(piece, HESITANT_PROMPT, self._hesitation_model, temperature=0.0)
             for seg in segments:
                 for w in seg.words or []:
                     text = w.word.strip().lower().strip('.,!?;:"-')
@@ -403,8 +394,8 @@ class WhisperEngine(Engine):
                     )
         return out
 
-    def _transcribe(self, x: np.ndarray, prompt: str | None, **options: object) -> list[Any]:
-        segments, _ = self._model.transcribe(  # type: ignore[attr-defined]
+    def _transcribe(self, x: np.ndarray, prompt: str | None, model: Any = None, **options: object) -> list[Any]:
+        segments, _ = (model or self._model).transcribe(
             x,
             language="en",
             beam_size=BEAM_SIZE,
