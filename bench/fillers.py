@@ -4,12 +4,14 @@
 
 Clips: pieces of the labelled closes of other people (../shared/corpus) that contain "um" or "uh",
 and as many pieces without one (for false hits), spoken by piper's natural voice with a faint
-noise floor. Recognizer-style closes have no punctuation; there a filler is set off by commas, the
-short pause around a hesitation that a written close marks the same way (piper runs an unpunctuated
-"um" into the next word as "on", which is not how people hesitate). Each clip is recognized by
-Whisper through the streaming pipeline (as `trainer score --audio` does), then listened to again
-for hesitations (trainer/speech/fillers.py). Counts are compared per clip (a filler heard counts
-up to the number said). Prints recall, precision and WER before and after the second listen.
+noise floor. Each clip with a hesitation is spoken two ways: with the hesitation set off by
+commas (the short pause people leave around one; piper pauses there) and run in, with no comma
+(piper then says a word-length "um" at speaking rate, which Whisper hears as "i'm" or "on").
+Each clip is recognized by Whisper through the streaming pipeline (as `trainer score --audio`
+does), then listened to again for hesitations (trainer/speech/fillers.py). Counts are compared
+per clip (a filler heard counts up to the number said). Prints recall, precision and WER before
+and after the second listen, for each way of speaking; the clips without a hesitation count
+against the precision of both.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import random
 import re
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,9 +31,11 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from trainer.checklist.text import FILLERS, normalize  # noqa: E402
 from trainer.speech.metrics import find_fillers  # noqa: E402
+from trainer.speech.transcript import Transcript  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 HESITATIONS = re.compile(r"\b(um+|uh+)\b", re.IGNORECASE)
+RUN_IN = re.compile(r"\s*,?\s*\b(um+|uh+)\b\s*,?\s*", re.IGNORECASE)  # a hesitation and the commas around it
 
 
 def pieces(corpus: Path) -> tuple[list[str], list[str]]:
@@ -46,10 +51,20 @@ def pieces(corpus: Path) -> tuple[list[str], list[str]]:
                 parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if len(p.split()) >= 5]
             else:
                 w = text.split()
-                parts = [HESITATIONS.sub(r", \1,", " ".join(w[k : k + 14])) for k in range(0, len(w) - 10, 14)]
+                parts = [" ".join(w[k : k + 14]) for k in range(0, len(w) - 10, 14)]
             for p in parts:
                 (with_f if HESITATIONS.search(p) else without).append(p)
     return with_f, without
+
+
+def paused(text: str) -> str:
+    t = RUN_IN.sub(r", \1, ", text)
+    t = re.sub(r",(\s*,)+", ",", re.sub(r",\s*([.?!])", r"\1", t))
+    return re.sub(r"\s+", " ", t).strip(" ,")
+
+
+def run_in(text: str) -> str:
+    return re.sub(r"\s+([.?!,])", r"\1", re.sub(r"\s+", " ", RUN_IN.sub(r" \1 ", text))).strip()
 
 
 def words(text: str) -> list[str]:
@@ -59,6 +74,62 @@ def words(text: str) -> list[str]:
 def counts(ws: list[str]) -> tuple[int, int]:
     """Hesitations, and every filler the report counts ("like", "you know" too)."""
     return sum(1 for w in ws if w in FILLERS), len(find_fillers(ws))
+
+
+@dataclass
+class Tally:
+    said: list[int] = field(default_factory=lambda: [0, 0])  # hesitations, all fillers
+    heard: dict[str, list[int]] = field(default_factory=lambda: {"before": [0, 0], "after": [0, 0]})
+    matched: dict[str, list[int]] = field(default_factory=lambda: {"before": [0, 0], "after": [0, 0]})
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ERRORS, 0))
+    ref_n: int = 0
+    plain_n: int = 0
+
+    def add(self, text: str, heard: Transcript, again: Transcript) -> None:
+        ref = words(text)
+        plain = [w for w in ref if w not in FILLERS]
+        self.ref_n += len(ref)
+        self.plain_n += len(plain)
+        said = counts(ref)
+        for when, tr in (("before", heard), ("after", again)):
+            hyp = words(tr.text)
+            self.errors[when] += Levenshtein.distance(ref, hyp)
+            self.errors[f"{when}, fillers left out"] += Levenshtein.distance(
+                plain, [w for w in hyp if w not in FILLERS]
+            )
+            for i, got in enumerate(counts(hyp)):
+                self.heard[when][i] += got
+                self.matched[when][i] += min(got, said[i])
+        for i in range(2):
+            self.said[i] += said[i]
+
+
+ERRORS = ("before", "after", "before, fillers left out", "after, fillers left out")
+
+
+def ratio(a: int, b: int) -> str:
+    return f"{a / b:.0%}" if b else "-"
+
+
+def show(name: str, tally: Tally) -> None:
+    print(f"\n{name}: {tally.ref_n} words")
+    print(f"{'':14} {'said':>5}   {'recall before':>13} {'precision':>9}   {'recall after':>12} {'precision':>9}")
+    for i, kind in enumerate(("hesitations", "all fillers")):
+        n, (hb, mb), (ha, ma) = (
+            tally.said[i],
+            (tally.heard["before"][i], tally.matched["before"][i]),
+            (
+                tally.heard["after"][i],
+                tally.matched["after"][i],
+            ),
+        )
+        print(f"{kind:14} {n:5}   {ratio(mb, n):>13} {ratio(mb, hb):>9}   {ratio(ma, n):>12} {ratio(ma, ha):>9}")
+    e = tally.errors
+    print(
+        f"WER: before {e['before'] / tally.ref_n:.1%}, after {e['after'] / tally.ref_n:.1%} (fillers counted); "
+        f"fillers left out: before {e['before, fillers left out'] / tally.plain_n:.1%}, "
+        f"after {e['after, fillers left out'] / tally.plain_n:.1%}"
+    )
 
 
 def main() -> None:
@@ -73,14 +144,14 @@ def main() -> None:
 
     with_f, without = pieces(args.corpus)
     rng = random.Random(2026)
-    clips = rng.sample(with_f, min(args.clips, len(with_f))) + rng.sample(without, min(args.clips, len(without)))
+    hesitant = rng.sample(with_f, min(args.clips, len(with_f)))
+    fluent = rng.sample(without, min(args.clips, len(without)))
     engine = create("whisper", EngineOptions())
-    # [hesitations said, heard before, matched before, heard after, matched after] and the same for all fillers
-    tally = {"hesitations": [0] * 5, "all fillers": [0] * 5}
-    err = {"before": 0, "after": 0, "before, fillers left out": 0, "after, fillers left out": 0}
-    ref_n = ref_plain_n = 0
+    tallies = {"without a hesitation": Tally(), "set off by a pause": Tally(), "run in": Tally()}
     audio_s = first_s = second_s = 0.0
-    for k, text in enumerate(clips):
+    jobs = [("without a hesitation", t) for t in fluent]
+    jobs += [(way, f(t)) for way, f in (("set off by a pause", paused), ("run in", run_in)) for t in hesitant]
+    for k, (way, text) in enumerate(jobs):
         sound = natural(text)
         audio_s += sound.duration
         t = time.perf_counter()
@@ -89,40 +160,22 @@ def main() -> None:
         t = time.perf_counter()
         again = with_hesitations(engine, heard, sound)
         second_s += time.perf_counter() - t
-        ref = words(text)
-        ref_n += len(ref)
-        plain = [w for w in ref if w not in FILLERS]
-        ref_plain_n += len(plain)
-        said = counts(ref)
-        for when, tr in (("before", heard), ("after", again)):
-            hyp = words(tr.text)
-            err[when] += Levenshtein.distance(ref, hyp)
-            err[f"{when}, fillers left out"] += Levenshtein.distance(plain, [w for w in hyp if w not in FILLERS])
-            got = counts(hyp)
-            for i, name in enumerate(tally):
-                col = 1 if when == "before" else 3
-                tally[name][col] += got[i]
-                tally[name][col + 1] += min(got[i], said[i])
-        for i, name in enumerate(tally):
-            tally[name][0] += said[i]
-        if k % 10 == 9:
-            print(f"  {k + 1}/{len(clips)} clips", file=sys.stderr, flush=True)
+        tallies[way].add(text, heard, again)
+        if k % 20 == 19:
+            print(f"  {k + 1}/{len(jobs)} clips", file=sys.stderr, flush=True)
 
-    print(f"\n{len(clips)} clips ({args.clips} with a hesitation), {audio_s:.0f} s of speech, {ref_n} words")
-    print(f"{'':14} {'said':>5}   {'recall before':>13} {'precision':>9}   {'recall after':>12} {'precision':>9}")
-    for name, (n, hb, mb, ha, ma) in tally.items():
-
-        def ratio(a: int, b: int) -> str:
-            return f"{a / b:.0%}" if b else "-"
-
-        print(f"{name:14} {n:5}   {ratio(mb, n):>13} {ratio(mb, hb):>9}   {ratio(ma, n):>12} {ratio(ma, ha):>9}")
+    none = tallies.pop("without a hesitation")
+    print(f"\n{len(jobs)} clips: {len(fluent)} without a hesitation, {len(hesitant)} with one spoken two ways")
     print(
-        f"WER: before {err['before'] / ref_n:.1%}, after {err['after'] / ref_n:.1%} (fillers counted); "
-        f"fillers left out: before {err['before, fillers left out'] / ref_plain_n:.1%}, "
-        f"after {err['after, fillers left out'] / ref_plain_n:.1%}"
+        f"{audio_s:.0f} s of speech; false hits on the clips without: {none.heard['before'][1]} before, {none.heard['after'][1]} after"
     )
+    for way, tally in tallies.items():
+        for when in ("before", "after"):  # the clips without a hesitation count against precision
+            for i in range(2):
+                tally.heard[when][i] += none.heard[when][i]
+        show(f"hesitations {way} (+ the clips without)", tally)
     print(
-        f"time: first listen {first_s / audio_s:.2f} x real time (streaming, paced by nothing), "
+        f"\ntime: first listen {first_s / audio_s:.2f} x real time (streaming, paced by nothing), "
         f"second listen {second_s / audio_s:.3f} x real time"
     )
 

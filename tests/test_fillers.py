@@ -50,6 +50,18 @@ def test_a_hesitation_the_first_decode_has_is_not_counted_twice() -> None:
     assert add(first, second).text == "so uh i think uh"
 
 
+def test_a_word_the_second_listen_hears_as_a_hesitation_becomes_one() -> None:
+    # Whisper's clean decode writes a run-in "um" as the nearest word; word for word, the
+    # disfluent decode's hesitation takes its place (on the first decode's clock).
+    first = Transcript.from_words(_words("so:0-0.2 i'm:0.2-0.4 for:0.4-0.6 me:0.6-0.8"))
+    merged = add(first, _words("so:0-0.2 um:0.25-0.3 for:0.4-0.6 me:0.6-0.8"))
+    assert merged.text == "so um for me"
+    assert (merged.words[1].start, merged.words[1].end) == (0.2, 0.4)
+    # A stretch heard with a different number of words keeps the first decode's words.
+    merged = add(first, _words("so:0-0.2 um:0.25-0.3 uh:0.3-0.35 for:0.4-0.6 me:0.6-0.8"))
+    assert [w.text for w in merged.words if w.text not in ("um", "uh")] == ["so", "i'm", "for", "me"]
+
+
 def test_long_audio_is_cut_at_its_quietest_moment_within_whispers_window() -> None:
     rng = np.random.default_rng(0)
     x = rng.normal(0, 0.3, int(60 * RATE)).astype(np.float32)

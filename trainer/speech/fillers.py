@@ -35,18 +35,29 @@ def add(transcript: Transcript, second: list[Word]) -> Transcript:
         return transcript
     a, b = [_key(w) for w in words], [_key(w) for w in second]
     added: list[tuple[int, Word]] = []  # (insert before this word of the first decode, hesitation)
+    swapped: dict[int, Word] = {}  # first decode's word -> the hesitation heard in its place
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            # Word for word, a hesitation where the first decode has a word: that word was the
+            # hesitation misheard ("so i'm for" / "so um for"). Whisper's clean decode writes a
+            # hesitation as the nearest word; the disfluent one, primed for them, hears it as one.
+            for k in range(i2 - i1):
+                if b[j1 + k] in FILLERS and a[i1 + k] not in FILLERS:
+                    old, new = words[i1 + k], second[j1 + k]
+                    swapped[i1 + k] = Word(new.text, old.start, old.end, new.confidence)
             continue
         have = sum(1 for k in range(i1, i2) if a[k] in FILLERS)
         # In a stretch the two heard differently, a hesitation goes after as many of the first
         # decode's words as the second heard before it.
         spots = [(j, sum(1 for x in b[j1:j] if x not in FILLERS)) for j in range(j1, j2) if b[j] in FILLERS]
         added += [(i1 + min(before, i2 - i1), second[j]) for j, before in spots[have:]]
-    if not added:
+    if not added and not swapped:
         return transcript
+    heard: list[Word | None] = [swapped.get(i, w) for i, w in enumerate(words)] + [None]
     merged: list[Word] = []
-    for i, w in enumerate(words + [None]):  # type: ignore[list-item]
+    for i, w in enumerate(heard):
         for k, f in added:
             if k == i:  # placed between its neighbours, whatever the two decodes' clocks say
                 lo = merged[-1].end if merged else f.start
