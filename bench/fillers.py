@@ -4,14 +4,16 @@
 
 Clips: pieces of the labelled closes of other people (../shared/corpus) that contain "um" or "uh",
 and as many pieces without one (for false hits), spoken by piper's natural voice with a faint
-noise floor. Each clip with a hesitation is spoken two ways: with the hesitation set off by
-commas (the short pause people leave around one; piper pauses there) and run in, with no comma
-(piper then says a word-length "um" at speaking rate, which Whisper hears as "i'm" or "on").
+noise floor. Each clip with a hesitation is spoken three ways: with the hesitation set off by
+commas (the short pause people leave around one; piper pauses there); run in, with no comma
+(piper then says a word-length "um" at speaking rate, which Whisper hears as "i'm" or "on");
+and run in but drawn out to the length people give one (tests/speech.py `drawn_out`: "um"
+0.41 s, no pause either side).
 Each clip is recognized by Whisper through the streaming pipeline (as `trainer score --audio`
 does), then listened to again for hesitations (trainer/speech/fillers.py). Counts are compared
 per clip (a filler heard counts up to the number said). Prints recall, precision and WER before
 and after the second listen, for each way of speaking; the clips without a hesitation count
-against the precision of both.
+against the precision of each.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import random
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,18 +32,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from tests.speech import HESITATION  # noqa: E402
 from trainer.checklist.text import FILLERS, normalize  # noqa: E402
+from trainer.speech.audio import Audio  # noqa: E402
 from trainer.speech.metrics import find_fillers  # noqa: E402
 from trainer.speech.transcript import Transcript  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 HESITATIONS = re.compile(r"\b(um+|uh+)\b", re.IGNORECASE)
-RUN_IN = re.compile(r"\s*,?\s*\b(um+|uh+)\b\s*,?\s*", re.IGNORECASE)  # a hesitation and the commas around it
 
 
 def pieces(corpus: Path) -> tuple[list[str], list[str]]:
     """Sentences (written closes) or 14-word stretches (recognizer-style), with and without a hesitation."""
-    with_f, without = [], []
+    with_f: list[str] = []
+    without: list[str] = []
     for path in sorted(corpus.rglob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -58,13 +63,13 @@ def pieces(corpus: Path) -> tuple[list[str], list[str]]:
 
 
 def paused(text: str) -> str:
-    t = RUN_IN.sub(r", \1, ", text)
+    t = HESITATION.sub(r", \1, ", text)
     t = re.sub(r",(\s*,)+", ",", re.sub(r",\s*([.?!])", r"\1", t))
     return re.sub(r"\s+", " ", t).strip(" ,")
 
 
 def run_in(text: str) -> str:
-    return re.sub(r"\s+([.?!,])", r"\1", re.sub(r"\s+", " ", RUN_IN.sub(r" \1 ", text))).strip()
+    return re.sub(r"\s+([.?!,])", r"\1", re.sub(r"\s+", " ", HESITATION.sub(r" \1 ", text))).strip()
 
 
 def words(text: str) -> list[str]:
@@ -74,6 +79,9 @@ def words(text: str) -> list[str]:
 def counts(ws: list[str]) -> tuple[int, int]:
     """Hesitations, and every filler the report counts ("like", "you know" too)."""
     return sum(1 for w in ws if w in FILLERS), len(find_fillers(ws))
+
+
+ERRORS = ("before", "after", "before, fillers left out", "after, fillers left out")
 
 
 @dataclass
@@ -102,9 +110,6 @@ class Tally:
                 self.matched[when][i] += min(got, said[i])
         for i in range(2):
             self.said[i] += said[i]
-
-
-ERRORS = ("before", "after", "before, fillers left out", "after, fillers left out")
 
 
 def ratio(a: int, b: int) -> str:
@@ -138,7 +143,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
 
-    from tests.speech import natural
+    from tests.speech import drawn_out, natural
     from trainer.speech.engines import EngineOptions, create
     from trainer.speech.fillers import with_hesitations
 
@@ -147,12 +152,19 @@ def main() -> None:
     hesitant = rng.sample(with_f, min(args.clips, len(with_f)))
     fluent = rng.sample(without, min(args.clips, len(without)))
     engine = create("whisper", EngineOptions())
-    tallies = {"without a hesitation": Tally(), "set off by a pause": Tally(), "run in": Tally()}
+    ways: dict[
+        str, tuple[Callable[[str], str], Callable[[str], Audio]]
+    ] = {  # how each clip with a hesitation is spoken: its text, and the voice
+        "set off by a pause": (paused, natural),
+        "run in": (run_in, natural),
+        "drawn out and run in": (run_in, drawn_out),
+    }
+    tallies = {"without a hesitation": Tally()} | {way: Tally() for way in ways}
     audio_s = first_s = second_s = 0.0
-    jobs = [("without a hesitation", t) for t in fluent]
-    jobs += [(way, f(t)) for way, f in (("set off by a pause", paused), ("run in", run_in)) for t in hesitant]
-    for k, (way, text) in enumerate(jobs):
-        sound = natural(text)
+    jobs: list[tuple[str, str, Callable[[str], Audio]]] = [("without a hesitation", t, natural) for t in fluent]
+    jobs += [(way, spell(t), voice) for way, (spell, voice) in ways.items() for t in hesitant]
+    for k, (way, text, voice) in enumerate(jobs):
+        sound = voice(text)
         audio_s += sound.duration
         t = time.perf_counter()
         heard = engine.transcribe(sound)
@@ -165,7 +177,7 @@ def main() -> None:
             print(f"  {k + 1}/{len(jobs)} clips", file=sys.stderr, flush=True)
 
     none = tallies.pop("without a hesitation")
-    print(f"\n{len(jobs)} clips: {len(fluent)} without a hesitation, {len(hesitant)} with one spoken two ways")
+    print(f"\n{len(jobs)} clips: {len(fluent)} without a hesitation, {len(hesitant)} with one spoken {len(ways)} ways")
     print(
         f"{audio_s:.0f} s of speech; false hits on the clips without: {none.heard['before'][1]} before, {none.heard['after'][1]} after"
     )

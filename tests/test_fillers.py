@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.speech import natural
+from tests.speech import drawn_out, natural
 from trainer.scenarios.file import load as load_scenario
 from trainer.session.close import run
 from trainer.session.practice import FileTurns
@@ -87,6 +87,18 @@ def test_whisper_hears_the_hesitations_in_a_second_listen() -> None:
     assert [w.text for w in again.words if w.text not in ("um", "uh")] == plain
     assert len(measure(again).fillers) >= 2 > len(measure(heard).fillers)
     assert all(f.at is not None for f in measure(again).fillers)
+
+
+@pytest.mark.slow
+def test_hesitations_run_into_the_words_around_them_are_heard() -> None:
+    # No pause either side, drawn out as people say them: the clean decode writes such an "um" as
+    # a word ("i'm", "on") or leaves it out; the second listen hears it.
+    engine = create("whisper", EngineOptions())
+    sound = drawn_out("I led the team um through the migration and uh I think it went well")
+    heard = engine.transcribe(sound)
+    again = with_hesitations(engine, heard, sound)
+    assert len(measure(again).fillers) >= 2 > len(measure(heard).fillers)
+    assert [w.text for w in again.words if w.text not in ("um", "uh")][:3] == ["i", "led", "the"]
 
 
 @pytest.mark.slow
