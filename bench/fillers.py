@@ -39,7 +39,6 @@ from trainer.speech.metrics import find_fillers  # noqa: E402
 from trainer.speech.transcript import Transcript  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
-HESITATIONS = re.compile(r"\b(um+|uh+)\b", re.IGNORECASE)
 
 
 def pieces(corpus: Path) -> tuple[list[str], list[str]]:
@@ -58,7 +57,7 @@ def pieces(corpus: Path) -> tuple[list[str], list[str]]:
                 w = text.split()
                 parts = [" ".join(w[k : k + 14]) for k in range(0, len(w) - 10, 14)]
             for p in parts:
-                (with_f if HESITATIONS.search(p) else without).append(p)
+                (with_f if HESITATION.search(p) else without).append(p)
     return with_f, without
 
 
@@ -81,6 +80,7 @@ def counts(ws: list[str]) -> tuple[int, int]:
     return sum(1 for w in ws if w in FILLERS), len(find_fillers(ws))
 
 
+Voice = Callable[[str], Audio]
 ERRORS = ("before", "after", "before, fillers left out", "after, fillers left out")
 
 
@@ -120,14 +120,9 @@ def show(name: str, tally: Tally) -> None:
     print(f"\n{name}: {tally.ref_n} words")
     print(f"{'':14} {'said':>5}   {'recall before':>13} {'precision':>9}   {'recall after':>12} {'precision':>9}")
     for i, kind in enumerate(("hesitations", "all fillers")):
-        n, (hb, mb), (ha, ma) = (
-            tally.said[i],
-            (tally.heard["before"][i], tally.matched["before"][i]),
-            (
-                tally.heard["after"][i],
-                tally.matched["after"][i],
-            ),
-        )
+        n = tally.said[i]
+        hb, mb = tally.heard["before"][i], tally.matched["before"][i]
+        ha, ma = tally.heard["after"][i], tally.matched["after"][i]
         print(f"{kind:14} {n:5}   {ratio(mb, n):>13} {ratio(mb, hb):>9}   {ratio(ma, n):>12} {ratio(ma, ha):>9}")
     e = tally.errors
     print(
@@ -152,16 +147,15 @@ def main() -> None:
     hesitant = rng.sample(with_f, min(args.clips, len(with_f)))
     fluent = rng.sample(without, min(args.clips, len(without)))
     engine = create("whisper", EngineOptions())
-    ways: dict[
-        str, tuple[Callable[[str], str], Callable[[str], Audio]]
-    ] = {  # how each clip with a hesitation is spoken: its text, and the voice
+    # How each clip with a hesitation is spoken: its text, and the voice.
+    ways: dict[str, tuple[Callable[[str], str], Voice]] = {
         "set off by a pause": (paused, natural),
         "run in": (run_in, natural),
         "drawn out and run in": (run_in, drawn_out),
     }
     tallies = {"without a hesitation": Tally()} | {way: Tally() for way in ways}
     audio_s = first_s = second_s = 0.0
-    jobs: list[tuple[str, str, Callable[[str], Audio]]] = [("without a hesitation", t, natural) for t in fluent]
+    jobs: list[tuple[str, str, Voice]] = [("without a hesitation", t, natural) for t in fluent]
     jobs += [(way, spell(t), voice) for way, (spell, voice) in ways.items() for t in hesitant]
     for k, (way, text, voice) in enumerate(jobs):
         sound = voice(text)
