@@ -210,3 +210,55 @@ def test_a_guess_the_speaker_talks_over_stops_early_and_the_turn_is_whole(whispe
     assert isinstance(stale.exception(), StaleGuess)
     tr = stream.finish()
     assert "figma" in words(tr.text) and "research" in words(tr.text), tr.text
+
+
+def _segment(words: list[tuple[str, float, float]], compression: float = 1.5) -> object:
+    from faster_whisper.transcribe import Segment
+    from faster_whisper.transcribe import Word as WhisperWord
+
+    return Segment(
+        id=0, seek=0, start=words[0][1], end=words[-1][2], text=" ".join(w for w, _, _ in words), tokens=[],
+        avg_logprob=-0.3, compression_ratio=compression, no_speech_prob=0.0, temperature=0.0,
+        words=[WhisperWord(start=s, end=e, word=f" {w}", probability=0.9) for w, s, e in words],
+    )  # fmt: skip
+
+
+def test_a_short_decode_that_repeats_itself_past_the_end_of_its_audio_is_degenerate() -> None:
+    """Seen on a 2.4 s last piece: the words said, then all of them again, each timed at the end of
+    the audio (too short a loop to compress badly). Whisper cannot be made to loop on demand, so
+    the segments are built by hand, as faster-whisper returns them."""
+    said = [("thanks", 0.38, 0.86), ("for", 0.86, 1.02), ("your", 1.02, 1.3), ("time", 1.3, 1.8), ("really", 2.0, 2.38)]
+    looped = said + [(w, 2.38, 2.38) for w, _, _ in said]
+    assert whisper_engine.degenerate([_segment(looped)], seconds=2.4)
+    assert not whisper_engine.degenerate([_segment(said)], seconds=2.4)
+    # one word cut by the end of a piece is speech, not a loop
+    assert not whisper_engine.degenerate([_segment([*said, ("and", 2.35, 2.4)])], seconds=2.4)
+    assert whisper_engine.degenerate([_segment(said, compression=3.0)], seconds=2.4)
+
+
+def test_a_piece_cut_mid_speech_keeps_the_room_so_the_speech_after_the_cut_is_heard(
+    whisper, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A piece is cut where the speaker has not paused (here: at 2.5 s, as at 25 s in a session).
+    The next piece's level meter must keep the room's noise floor: one that starts afresh takes its
+    floor from the speech it hears first and then calls that speech quiet (which lost a close's
+    last words once: a guess made in that "quiet" was taken for the piece)."""
+    from trainer.speech.listen import SpeechDetector
+
+    monkeypatch.setattr(whisper_engine, "MAX_UTTERANCE_S", 2.5)
+    audio = natural(
+        "I have led night crews of thirty five people and I train every new hire on forklift safety myself "
+        "and my crews hit their pick targets every single week of the year",
+        lead=1.0,
+        tail=0.0,
+    )
+    stream, room = whisper.stream(), SpeechDetector()  # `room`: one meter over the whole stream
+    missed = heard = 0
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if room.update(chunk) and stream._start_s > 0:  # speech, in a piece after a cut
+            heard += 1
+            missed += stream._detector.quiet_s > 0
+    assert heard > 20, "the speech should run on well past the first cut"
+    assert missed / heard < 0.1, f"{missed} of {heard} blocks of speech after a cut were called quiet"
+    stream.finish()

@@ -68,6 +68,14 @@ class SpeechDetector:
         self.heard = False
         self.quiet_s = 0.0
 
+    def fresh(self) -> SpeechDetector:
+        """A detector for the next piece of the same stream: nothing heard yet, but the same room.
+        A new detector would take its floor from the piece's first blocks, speech when a piece is
+        cut mid-sentence, and hear the words after it as quiet."""
+        out = SpeechDetector()
+        out.levels.extend(self.levels)
+        return out
+
     @property
     def floor(self) -> float:
         return float(np.percentile(self.levels, 10)) if self.levels else MIN_SPEECH_DBFS

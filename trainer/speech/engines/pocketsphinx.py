@@ -64,7 +64,7 @@ class PocketsphinxStream(Stream):
         if not self._open:
             self._offset = self._elapsed
             self._start()
-            self._detector = type(self._detector)()
+            self._detector = self._detector.fresh()
         self._decoder.process_raw(pcm, False, False)
         self._elapsed += len(pcm) / 32000
         self._detector.update(pcm)

@@ -58,6 +58,18 @@ SHORT_WINDOW_MAX_S = MIN_UTTERANCE_S  # mid-turn pieces are longer; the last one
 MAX_COMPRESSION = 2.4  # faster-whisper's own thresholds for falling back
 MIN_LOGPROB = -1.0
 TOKENS_PER_S = 12  # a cap on the short decode's length, far above speech, so a loop ends soon
+# Or a loop too short to compress well: Whisper, out of audio, repeats the piece's words with no
+# time left for them (seen: "... today really you decide thanks ... today really", the repeat all
+# at the window's end). Words that start this close to the end of the audio have none left.
+PAST_END_S = 0.1
+
+
+def degenerate(segments: list[Any], seconds: float) -> bool:
+    """A short-window decode (faster-whisper segments of `seconds` of audio) that loops or doubts."""
+    past_end = sum(1 for s in segments for w in s.words or [] if w.start >= seconds - PAST_END_S)
+    return past_end > 1 or any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments)
+
+
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int], object] = {}
 # A guess the speaker talked over stops at the next stage of its decode (after the encoder, after
@@ -233,7 +245,7 @@ class WhisperStream(Stream):
         self._speculative = None
         self._pending = []
         self._start_s = self._elapsed
-        self._detector = SpeechDetector()
+        self._detector = self._detector.fresh()
         self._onset = None
         self._run_start = None
 
@@ -244,7 +256,7 @@ class WhisperStream(Stream):
         kept, rest = self._pending[: self._guessed], self._pending[self._guessed :]
         kept_s = sum(map(len, kept)) / (RATE * WIDTH)
         self._speculative, self._pending, self._start_s = None, rest, self._start_s + kept_s
-        self._detector = SpeechDetector()
+        self._detector = self._detector.fresh()
         for block in rest:  # the pause's end and the speech that came after it
             self._detector.update(block)
         self._onset = None
@@ -374,7 +386,7 @@ class WhisperEngine(Engine):
                 segments = self._transcribe(x, prompt, temperature=0.0, max_new_tokens=int(seconds * TOKENS_PER_S) + 16)
             finally:
                 _WINDOW.short = False
-            if any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments):
+            if degenerate(segments, seconds):
                 log.debug("short-window decode looks degenerate; decoding in the full window")
                 segments = None
         if segments is None:
