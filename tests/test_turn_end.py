@@ -58,3 +58,22 @@ def test_a_close_spoken_in_one_go_is_not_ended_by_its_first_question() -> None:
     whole = listen_settings(None, 120, conversation=False)  # score --mic: one long turn
     assert not whole.adaptive and whole.silence_s == 2.0
     assert listen_settings(1.5, 60).silence_s == 1.5 and not listen_settings(1.5, 60).adaptive
+
+
+def test_a_turn_that_opens_with_little_room_before_the_speech_reads_its_soft_words_as_speech() -> None:
+    """A turn with 0.1 s of room before the words (a candidate who answers at once): the level
+    meter's floor must stay the room's. The 10th percentile of so short a history is soft speech,
+    which then reads as quiet: 0.5 s of it ended this complete-sounding turn after
+    "qualifications" once, in the microphone bench."""
+    from trainer.speech.listen import SpeechDetector
+
+    audio = natural("Do you see any gaps between my qualifications and the requirements?", lead=0.1, tail=0.0)
+    meter = SpeechDetector()
+    heard = [meter.update(chunk) for chunk in audio.chunks(0.1)]
+    first, last = heard.index(True), len(heard) - 1 - heard[::-1].index(True)
+    longest = run = 0
+    for speech in heard[first:last]:
+        run = 0 if speech else run + 1
+        longest = max(longest, run)
+    # at most 0.2 s (a guess starts there), well under the 0.5 s that ends such a turn
+    assert longest < 3, f"{longest / 10:.1f} s of the speech read as quiet: {''.join('S' if h else '.' for h in heard)}"

@@ -25,6 +25,7 @@ from trainer.speech.turn_end import assess
 log = logging.getLogger("trainer.speech.listen")
 SPEECH_ABOVE_FLOOR_DB = 12.0
 MIN_SPEECH_DBFS = -48.0
+DIGITAL_SILENCE_DBFS = -100.0  # zeros from a device starting up, not the room's level
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,13 @@ class SpeechDetector:
 
     @property
     def floor(self) -> float:
-        return float(np.percentile(self.levels, 10)) if self.levels else MIN_SPEECH_DBFS
+        if len(self.levels) < (self.levels.maxlen or 0):
+            # Under 10 s of levels a tenth of them need not be the room: a turn may open with 0.3 s
+            # of it and go on in speech, and the percentile is then soft speech, called quiet (a
+            # turn was ended mid-sentence so). Until then the room is the quietest block heard.
+            room = [level for level in self.levels if level > DIGITAL_SILENCE_DBFS]
+            return min(room) if room else MIN_SPEECH_DBFS
+        return float(np.percentile(self.levels, 10))
 
     def update(self, pcm: bytes) -> bool:
         """Feed a block; True if it holds speech."""
