@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from bench.accuracy import LABELLED, prf  # noqa: E402
+from bench.fillers import ratio  # noqa: E402
 from tests.speech import drawn_out, espeak, natural, vosk_korean_model  # noqa: E402
 from trainer.checklist.scorer import score  # noqa: E402
 from trainer.checklist.text import FILLERS, normalize  # noqa: E402
@@ -192,7 +193,7 @@ def main() -> None:
                     got[item].append((passed, gold))
                     false_hits += passed and not gold
             f1 = sum(prf(v)[2] for v in got.values()) / len(LABELLED)
-            filler = (f"{matched / said:.0%}" if said else "-") + "/" + (f"{matched / heard:.0%}" if heard else "-")
+            filler = f"{ratio(matched, said)}/{ratio(matched, heard)}"
             print(
                 f"{label:26} {voice:10} {errors / ref_n:6.1%} {busy / seconds[voice]:6.2f} "
                 f"{sum(latencies) / len(latencies):7.2f}s {memory:8.0f} {filler:>11} {f1:9.3f} {false_hits:10d}",
