@@ -23,8 +23,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from trainer.cli import demo, drill, history, models, practice, scenarios, score, speech
+    from trainer.cli import app, demo, drill, history, models, practice, scenarios, score, speech
 
+    cli.add_command(app.app_command)
     cli.add_command(score.score_command)
     cli.add_command(scenarios.scenarios_group)
     cli.add_command(speech.transcribe_command)

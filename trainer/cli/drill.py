@@ -63,20 +63,6 @@ def choose(item: str | None, scenario_name: str | None) -> tuple[str, str, str]:
     return item, scenario_name, why
 
 
-def rep_json(r: Rep) -> dict[str, object]:
-    return {
-        "number": r.number,
-        "cue": r.cue,
-        "text": r.text,
-        "passed": r.passed,
-        "counted": r.counted,
-        "note": r.note,
-        "evidence": [e.to_dict() for e in r.item.evidence],
-        "model_line": r.model_line,
-        "verdict_s": round(r.verdict_s, 3),
-    }
-
-
 def drill_json(result: DrillResult) -> str:
     return json.dumps(
         {
@@ -84,7 +70,7 @@ def drill_json(result: DrillResult) -> str:
             "item": result.item,
             "ended_by": result.ended_by,
             "done": result.done,
-            "reps": [rep_json(r) for r in result.reps],
+            "reps": [r.to_dict() for r in result.reps],
             "passes": result.passes,
             "counted": result.counted,
             "streak": result.streak,

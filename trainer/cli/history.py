@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from trainer.checklist.result import LABELS
 from trainer.cli.common import err
 from trainer.cli.report import print_report, render_conversation, render_delivery, render_transcript
 from trainer.errors import InputError
+from trainer.history import export as exporting
 from trainer.history import runs as history
 from trainer.history.progress import Progress, compute, drill_trends, sparkline
 from trainer.history.store import RunRecord, Store
@@ -114,38 +112,13 @@ def replay_command(run_id: int, no_audio: bool, speed: float) -> None:
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), default="json", show_default=True)
 @click.option("--scenario", "-s", help="Only runs of this scenario.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 def export_command(fmt: str, scenario: str | None, output: Path | None) -> None:
     """All runs as JSON (everything but audio) or CSV (one row a run)."""
     runs = _store().runs(scenario)
-    if fmt == "json":
-        data = json.dumps([r.to_dict() for r in runs], indent=1)
-    else:
-        buf = io.StringIO()
-        ids = list(LABELS)
-        writer = csv.writer(buf)
-        writer.writerow(
-            ["run", "created_at", "kind", "scenario", "engine", "total", "words_per_minute", "fillers_per_minute", *ids]
-        )
-        for r in runs:
-            passed = {i["id"]: int(i["passed"]) for i in r.items}
-            m = r.metrics or {}
-            writer.writerow(
-                [
-                    r.id,
-                    r.created_at,
-                    r.kind,
-                    r.scenario,
-                    r.engine or "",
-                    r.total,
-                    m.get("words_per_minute", ""),
-                    m.get("fillers_per_minute", ""),
-                    *[passed.get(i, "") for i in ids],
-                ]
-            )
-        data = buf.getvalue()
+    data = exporting.export(runs, fmt)
     if output:
         output.write_text(data, encoding="utf-8")
         err.print(f"Wrote {len(runs)} runs to {output}", style="dim")

@@ -6,6 +6,7 @@ The format is documented in `scenarios/README.md`.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,3 +311,38 @@ min_skills = 3
 # max_words = 300
 # max_seconds = 120
 """
+
+
+def _toml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _toml_list(items: tuple[str, ...] | list[str]) -> str:
+    return "[\n" + "".join(f"  {_toml_str(i)},\n" for i in items) + "]"
+
+
+def _toml_table(table: dict[str, tuple[str, ...]]) -> str:
+    return "{ " + ", ".join(f"{_toml_str(k)} = [{', '.join(map(_toml_str, v))}]" for k, v in table.items()) + " }"
+
+
+def dump(sc: Scenario) -> str:
+    """The scenario as TOML that `parse` reads back to the same scenario (the page's form saves it)."""
+    out = [f"title = {_toml_str(sc.title)}", f"role = {_toml_str(sc.role)}", "", "[candidate]"]
+    out.append(f"skills = {_toml_list(sc.skills)}")
+    if sc.skill_aliases:
+        out.append(f"aliases = {_toml_table(sc.skill_aliases)}")
+    out += ["", "[job]", f"requirements = {_toml_list(sc.requirements)}"]
+    if sc.requirement_aliases:
+        out.append(f"aliases = {_toml_table(sc.requirement_aliases)}")
+    out += ["", "[interviewer]", f"signal_to_end = {_toml_str(sc.signal_to_end)}"]
+    out += [f"objections = {_toml_list(sc.objections)}", f"next_step = {_toml_str(sc.next_step)}"]
+    out.append(f"goodbye = {_toml_str(sc.goodbye)}")
+    if sc.voice:
+        out.append(f"voice = {_toml_str(sc.voice)}")
+    if sc.rate:
+        out.append(f"rate = {sc.rate}")
+    out += ["", "[checklist]", f"min_skills = {sc.min_skills}", f"min_requirements = {sc.min_requirements}"]
+    out += [f"max_words = {sc.max_words}", f"max_seconds = {sc.max_seconds}"]
+    if sc.weights != DEFAULT_WEIGHTS:
+        out.append("weights = { " + ", ".join(f"{k} = {v:g}" for k, v in sc.weights.items()) + " }")
+    return "\n".join(out) + "\n"

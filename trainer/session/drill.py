@@ -84,6 +84,19 @@ class Rep:
     def passed(self) -> bool:
         return self.item.passed
 
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "cue": self.cue,
+            "text": self.text,
+            "passed": self.passed,
+            "counted": self.counted,
+            "note": self.note,
+            "evidence": [e.to_dict() for e in self.item.evidence],
+            "model_line": self.model_line,
+            "verdict_s": round(self.verdict_s, 3),
+        }
+
 
 @dataclass
 class DrillResult:

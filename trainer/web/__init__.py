@@ -1,0 +1,1 @@
+"""`trainer app`: the trainer as a local web page (the top layer, beside the CLI)."""

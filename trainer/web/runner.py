@@ -1,0 +1,159 @@
+"""Runs a mock close or a drill for a page, in a worker thread, through the session's own seams,
+and saves it in the same history as `trainer practice` and `trainer drill`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.errors import TrainerError
+from trainer.history import runs as history
+from trainer.scenarios import file as scenarios
+from trainer.scenarios.file import Scenario
+from trainer.session import summary as summaries
+from trainer.session import tts
+from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, TurnSource, run
+from trainer.session.drill import DrillOptions, Rep, run_drill
+from trainer.session.practice import MicTurns
+from trainer.speech.listen import ListenOptions
+from trainer.speech.recognize import EngineRequest, Recognizer, open_recognizer
+from trainer.web.live import PageDisplay, PageInterviewer, PageLink, PageTurns, WebMic
+
+log = logging.getLogger("trainer.web.runner")
+
+
+class Models:
+    """The recognizer and the judge's sentence model, loaded in the background at launch so the
+    app answers at once; a session that needs them before they are ready waits for them."""
+
+    def __init__(self, request: EngineRequest | None = None) -> None:
+        self._request = request or EngineRequest()
+        self.recognizer: Future[Recognizer] = Future()
+        threading.Thread(target=self._load, name="web-models", daemon=True).start()
+
+    def _load(self) -> None:
+        from trainer.checklist.semantic import preload
+
+        preload()
+        try:
+            self.recognizer.set_result(open_recognizer(self._request))
+        except Exception as exc:  # a missing model: typed mode still works, the page says why
+            self.recognizer.set_exception(exc)
+
+    def status(self) -> dict[str, Any]:
+        if not self.recognizer.done():
+            return {"ready": False, "engine": None, "error": None}
+        if self.recognizer.exception() is not None:
+            return {"ready": False, "engine": None, "error": str(self.recognizer.exception())}
+        rec = self.recognizer.result()
+        return {"ready": True, "engine": rec.choice.name, "reason": rec.choice.reason, "error": None}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the page asked for when it pressed start."""
+
+    scenario: str
+    typed: bool = False
+    browser_voice: bool = False
+    seed: int | None = None
+    item: str | None = None  # a drill's item
+    needed: int = 3
+
+
+def _settings(sc: Scenario) -> tts.VoiceSettings:
+    default = tts.VoiceSettings()
+    return tts.VoiceSettings(sc.voice or default.voice, sc.rate or default.rate)
+
+
+def first_lines(sc: Scenario) -> list[str]:
+    return [sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye]
+
+
+def warm_voice(name: str) -> None:
+    """Render a scenario's lines as soon as its page opens: the first line then starts at once."""
+    sc = scenarios.load(name)
+    PageInterviewer(PageLink(lambda m: None), _settings(sc)).prepare(first_lines(sc))
+
+
+def _source(link: PageLink, req: Request, models: Models, interviewer: PageInterviewer) -> TurnSource:
+    if req.typed:
+        return PageTurns(link)
+    rec = models.recognizer.result()
+    link.send({"type": "engine", "name": rec.choice.name})
+    return MicTurns(
+        WebMic(link),
+        rec.engine,
+        ListenOptions(adaptive=True),
+        lambda title: PageDisplay(link, title),
+        link.new_turn_stop,
+        lambda: interviewer.last_line,
+    )
+
+
+def _event(link: PageLink) -> Any:
+    def on_event(e: Event) -> None:
+        if e.speaker == "candidate":
+            link.send({"type": "heard", "kind": e.kind, "text": e.text, "at": round(e.at, 2)})
+
+    return on_event
+
+
+def practice(link: PageLink, req: Request, models: Models) -> None:
+    """A whole mock close; the report (or the reason there is none) goes to the page."""
+    try:
+        sc = scenarios.load(req.scenario)
+        interviewer = PageInterviewer(link, _settings(sc), rendered_voice=not req.browser_voice)
+        interviewer.prepare(first_lines(sc))
+        source = _source(link, req, models, interviewer)
+        result = run(sc, source, interviewer, SessionOptions(seed=req.seed), _event(link))
+        link.send({"type": "scoring"})
+        saved = history.save(history.from_session("practice", result))
+        link.send(
+            {
+                "type": "report",
+                "run_id": saved.run_id,
+                "ended_by": result.ended_by,
+                "draft": summaries.draft(result),
+                "error": None if saved.error is None else f"{saved.error}; kept in {saved.fallback}",
+            }
+        )
+    except TrainerError as exc:
+        link.send({"type": "error", "message": str(exc)})
+    except Exception as exc:  # the page must hear of it; the log keeps the details
+        log.exception("the session failed")
+        link.send({"type": "error", "message": f"the session failed ({type(exc).__name__}: {exc})"})
+
+
+def rep_message(r: Rep) -> dict[str, Any]:
+    return {"type": "rep", **r.to_dict(), "streak": r.streak}
+
+
+def drill(link: PageLink, req: Request, models: Models) -> None:
+    try:
+        sc = scenarios.load(req.scenario)
+        interviewer = PageInterviewer(link, _settings(sc), rendered_voice=not req.browser_voice)
+        interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step])
+        source = _source(link, req, models, interviewer)
+        options = DrillOptions(needed=req.needed, seed=req.seed)
+        result = run_drill(sc, req.item or "", source, interviewer, options, lambda r: link.send(rep_message(r)))
+        saved = history.save(history.from_drill(result)) if result.reps else None
+        link.send(
+            {
+                "type": "drill-over",
+                "run_id": saved.run_id if saved else None,
+                "done": result.done,
+                "ended_by": result.ended_by,
+                "passes": result.passes,
+                "counted": result.counted,
+                "streak": result.streak,
+            }
+        )
+    except (TrainerError, ValueError) as exc:
+        link.send({"type": "error", "message": str(exc)})
+    except Exception as exc:
+        log.exception("the drill failed")
+        link.send({"type": "error", "message": f"the drill failed ({type(exc).__name__}: {exc})"})
