@@ -54,7 +54,9 @@ def app_command(port: int, no_browser: bool) -> None:
     secret = secrets.token_urlsafe(24)
     sock = _bind(port)
     address = f"http://127.0.0.1:{sock.getsockname()[1]}/?token={secret}"
-    server = uvicorn.Server(uvicorn.Config(guarded_app(secret), log_level="warning", lifespan="on", ws="websockets"))
+    server = uvicorn.Server(
+        uvicorn.Config(guarded_app(secret), log_level="warning", lifespan="on", ws="websockets-sansio")
+    )
     signal.signal(signal.SIGHUP, lambda signum, frame: server.handle_exit(signum, frame))  # a closed terminal
     click.echo(f"The trainer is open at {address}")
     err.print(
@@ -62,5 +64,8 @@ def app_command(port: int, no_browser: bool) -> None:
     )
     if not no_browser:
         threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, once everything is saved
+        pass
     err.print("Stopped.", style="dim")

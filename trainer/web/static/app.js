@@ -521,7 +521,7 @@ const COLOURS = ["#bee3f8", "#c6f6d5", "#fefcbf", "#fed7e2", "#e9d8fd", "#feebc8
 function highlighted(text, items, labels) {
   const spans = [];
   items.forEach((it, k) => {
-    if (!it.passed) return;
+    if (!it.passed || it.id === "concise") return; // concise's evidence is the whole close
     for (const e of it.evidence) if (e.start >= 0 && e.end <= text.length && e.start < e.end) spans.push([e.start, e.end, it.id, k]);
   });
   const cuts = [...new Set([0, text.length, ...spans.flatMap(([s, e]) => [s, e])])].sort((a, b) => a - b);
@@ -546,22 +546,15 @@ function wordsView(transcript) {
 
 function delivery(m) {
   if (!m) return null;
-  const fillers = m.fillers.length ? m.fillers.map((f) => `“${f.text}” at ${f.at.toFixed(1)} s`).join(", ") : "none";
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, "Delivery"),
-    h(
-      "dl",
-      { class: "facts" },
-      h("dt", {}, "Pace"),
-      h("dd", {}, `${Math.round(m.words_per_minute)} words a minute (a calm close is about 130–170)`),
-      h("dt", {}, "Fillers"),
-      h("dd", {}, `${m.fillers_per_minute.toFixed(1)} a minute: ${fillers}`),
-      h("dt", {}, "Pauses"),
-      h("dd", {}, `${m.pauses.length} over a second; the longest ${m.longest_pause_s.toFixed(1)} s`),
-    ),
-  );
+  const at = (f) => (f.at === null || f.at === undefined ? "" : ` at ${f.at.toFixed(1)} s`);
+  const fillers = m.fillers.length ? m.fillers.map((f) => `“${f.text}”${at(f)}`).join(", ") : "none";
+  const facts = [];
+  if (m.words_per_minute !== null) facts.push(["Pace", `${Math.round(m.words_per_minute)} words a minute (a calm close is about 130–170)`]);
+  const perMinute = m.fillers_per_minute === null ? `${m.fillers.length}` : `${m.fillers_per_minute.toFixed(1)} a minute`;
+  facts.push(["Fillers", `${perMinute}: ${fillers}`]);
+  if (m.longest_pause_s !== null) facts.push(["Pauses", `${m.pauses.length} over a second; the longest ${m.longest_pause_s.toFixed(1)} s`]);
+  facts.push(["Words", `${m.words}`]);
+  return h("section", { class: "panel" }, h("h2", {}, "Delivery"), h("dl", { class: "facts" }, facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
 }
 
 function playback(run) {
