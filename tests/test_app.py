@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_cli
-from tests.web import chromium, open_page, running_app
+from tests.web import chromium, open_page, running_app, spoken_close
 
 pytestmark = pytest.mark.skipif(not Path("/usr/lib/chromium/chromium").exists(), reason="needs Debian's chromium")
 
@@ -277,3 +277,49 @@ def test_pages_fit_phone_and_laptop_and_every_control_is_labelled(width: int, tm
             page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '-') or 'home'}-{width}.png"))
         assert page.errors == []
     assert requests and all(u.startswith(app.base) or u.startswith("data:") for u in requests), requests
+
+
+@pytest.mark.slow
+def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path: Path) -> None:
+    from tests.speech import natural
+    from trainer.scenarios import file as scenarios
+    from trainer.session.close import ANYTHING_ELSE
+    from trainer.session.tts import VoiceSettings
+
+    sc = scenarios.load("ux-designer")
+    said = [
+        "What I bring is user research, prototyping in Figma and accessibility audits. "
+        "Is there anything in my background that worries you?",
+        "That's a fair concern. At my last job every screen went through a legal review, "
+        "and I built a checklist with the compliance team that cut the review rounds in half.",
+        "What is the next step, and when do you expect to make a decision?",
+        "This job and I sound like a terrific match. Thank you for your time today.",
+    ]
+    # Whatever the interviewer says after a turn (the recognizer may mishear a probe), the next turn
+    # comes after the longest line it could be: no turn is said over the interviewer.
+    lines = [*sc.objections, ANYTHING_ELSE, sc.next_step, sc.goodbye]
+    after = [lines] * len(said)
+    wav = tmp_path / "close.wav"
+    spoken_close([natural(t) for t in said], after, sc.signal_to_end, VoiceSettings()).save(wav)
+    with running_app() as app, chromium(microphone=wav) as browser:
+        page = open_page(browser, app, "/practice/ux-designer?processing=off")
+        page.select_option("#mode", "voice")
+        page.select_option("#voice", "rendered")
+        page.click("[data-testid=start]")
+        page.wait_for_selector("[data-testid=report]", timeout=240_000)
+        verdicts = _verdicts(page)
+        transcript = page.inner_text("#transcript").lower()
+        conversation = page.text_content("[data-testid=report] .conversation") or ""
+        players = page.locator("[data-testid=report] audio").count()
+        marks = page.evaluate("window.trainerTimeline.map(e => e.type)")
+        assert page.errors == []
+    for words in ("figma", "compliance", "next step", "terrific match"):
+        assert words in transcript, (words, conversation)
+    assert verdicts["next_step_asked"] and verdicts["thanks_given"] and verdicts["skills_restated"], verdicts
+    assert sc.next_step in conversation
+    # The interviewer's reactions follow the report's verdicts.
+    assert verdicts["gaps_probed"] == any(o in conversation for o in sc.objections), conversation
+    assert players == 4, players  # each turn's recording, to listen back
+    assert marks.count("line-playing") >= 4 and "report-shown" in marks
+    runs = json.loads(run_cli("export", "--format", "json").stdout)
+    assert runs[0]["engine"] and "whisper" in runs[0]["engine"]

@@ -97,3 +97,20 @@ def open_page(browser: Any, app: RunningApp, path: str = "/", width: int = 1280,
     if path != "/":
         page.goto(app.base + path)
     return page
+
+
+def spoken_close(turns: list[Any], lines_between: list[list[str]], first_line: str, voice: Any) -> Any:
+    """The fake microphone's recording of a whole spoken close: quiet while each interviewer line
+    plays (its rendered length, the longest of the lines that may come), then the next turn.
+    `turns` are Audio; `lines_between[k]` the lines the interviewer may say after turn k."""
+    from trainer.session import tts
+    from trainer.speech.audio import silence
+
+    def longest(lines: list[str]) -> float:
+        return max(tts.synthesize(line, voice).duration for line in lines)
+
+    out = silence(longest([first_line]) + 2.0)
+    for turn, after in zip(turns, lines_between):
+        # The slowest end of turn (a trailing-off) and the reply, with room to spare.
+        out = out + turn + silence(3.5 + longest(after) + 1.5)
+    return out
