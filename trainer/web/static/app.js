@@ -98,6 +98,8 @@ const Mic = {
     const source = this.ctx.createMediaStreamSource(this.stream);
     this.node = new AudioWorkletNode(this.ctx, "trainer-capture");
     this.node.port.onmessage = (e) => {
+      if (!this.heard) mark("mic-first-block");
+      this.heard = true;
       this.level = e.data.rms;
       if (this.onblock) this.onblock(e.data.pcm, e.data.rms);
     };
@@ -111,6 +113,7 @@ const Mic = {
     if (this.ctx) this.ctx.close();
     this.stream = this.ctx = this.node = null;
     this.onblock = null;
+    this.heard = false;
   },
 };
 
