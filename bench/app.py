@@ -226,8 +226,12 @@ def main() -> None:
     print(f"closes: {len(results)}; turns: {len(reactions)}")
     print(f"launch -> answers HTTP: {launch:.2f} s")
     print(f"first line after start: p50 {pct(firsts, 50):.2f} s, max {max(firsts):.2f} s")
+    print(f"interviewer answers after a turn's last word (page), all: p50 {pct(reactions, 50):.2f} s")
     print(
-        f"interviewer answers after a turn's last word (page): p50 {pct(reactions, 50):.2f} s, p95 {pct(reactions, 95):.2f} s"
+        f"  complete turns (a question or thanks, {len(finished)}): p50 {pct(finished, 50):.2f} s, p95 {pct(finished, 95):.2f} s"
+    )
+    print(
+        f"  other turns ({len(others)}; 2 s of quiet end them, as in `practice`): p50 {pct(others, 50):.2f} s, p95 {pct(others, 95):.2f} s"
     )
     print(f"report after the goodbye played: p50 {pct(reports, 50):.2f} s, max {max(reports):.2f} s")
     print(
