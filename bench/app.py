@@ -3,7 +3,7 @@
     python bench/app.py [--closes N] [--no-practice]
 
 Each close is one of the corpus's written dev closes (other people's words, for four roles),
-cut into three turns at sentence ends, spoken by piper's natural voice and played to the page as
+cut into turns after its questions (where the interviewer would answer), spoken by piper's natural voice and played to the page as
 its microphone (Chromium's fake capture device), with quiet while each interviewer line plays.
 The page keeps a timeline (window.trainerTimeline): the start click, the first microphone block,
 each interviewer line starting to play, the report shown. From it:
@@ -61,10 +61,22 @@ def closes(n: int) -> list[dict[str, object]]:
     return picked
 
 
-def three_turns(text: str) -> list[str]:
+def turns_of(text: str, most: int = 4) -> list[str]:
+    """The close as a conversation would cut it: a turn ends after each question (the interviewer
+    answers it), at most `most` turns; a close without questions is cut in thirds."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-    cut = [round(len(sentences) * i / 3) for i in range(4)]
-    return [" ".join(sentences[a:b]) for a, b in zip(cut, cut[1:]) if b > a]
+    turns, current = [], []
+    for s in sentences:
+        current.append(s)
+        if s.endswith("?") and len(turns) < most - 1:
+            turns.append(" ".join(current))
+            current = []
+    if current:
+        turns.append(" ".join(current))
+    if len(turns) == 1:
+        cut = [round(len(sentences) * i / 3) for i in range(4)]
+        turns = [" ".join(sentences[a:b]) for a, b in zip(cut, cut[1:]) if b > a]
+    return turns
 
 
 def build_audio(turns: list[str], lines: list[str], first: str, wav: Path) -> list[float]:
@@ -80,10 +92,18 @@ def build_audio(turns: list[str], lines: list[str], first: str, wav: Path) -> li
     for text in turns:
         spoken = natural(text, lead=0.3, tail=0.0)
         out = out + spoken
-        ends.append(out.duration)
+        ends.append(out.duration - trailing_quiet(spoken))
         out = out + silence(3.5 + longest + 1.5)
     out.save(wav)
     return ends
+
+
+def trailing_quiet(audio) -> float:  # type: ignore[no-untyped-def]
+    """Seconds of quiet at the end of piper's speech (its own, after the last word)."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio.samples.astype(np.int32)) > 1000)
+    return (len(audio.samples) - (loud[-1] + 1)) / 16000 if len(loud) else 0.0
 
 
 def start_app(home: Path) -> tuple[subprocess.Popen[str], str, float]:
@@ -153,6 +173,10 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
         if after:
             reactions.append(after[0] - heard)
     goodbye = [m["t"] / 1000 for m in marks if m["type"] == "line-played" and m.get("kind") == "goodbye"]
+    if os.environ.get("BENCH_APP_TIMELINE"):  # for a look at one close: the page's events on the audio's clock
+        print("  speech ends:", ", ".join(f"{e:.2f}" for e in ends))
+        for m in marks:
+            print(f"  {m['t'] / 1000 - zero:8.2f}  {m['type']}  {m.get('kind', '')}")
     return {
         "first_line": at["line-playing"] - at["start-clicked"],
         "reactions": reactions,
@@ -178,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--closes", type=int, default=10)
     parser.add_argument("--no-practice", action="store_true", help="skip bench/turns.py beside it")
+    parser.add_argument("--only", help="one close of the corpus, by id (e.g. dev-025)")
     args = parser.parse_args()
     from trainer.scenarios import file as scenarios
     from trainer.session.close import ANYTHING_ELSE
@@ -192,11 +217,12 @@ def main() -> None:
         proc, address, launch = start_app(home)
         results, agree, compared = [], 0, 0
         try:
-            for k, row in enumerate(closes(args.closes)):
+            picked = [r for r in closes(100) if r["id"] == args.only] if args.only else closes(args.closes)
+            for k, row in enumerate(picked):
                 sc = scenarios.load_file(home / "scenarios" / f"{row['scenario']}.toml")
                 wav = Path(tmp) / f"close-{k}.wav"
                 lines = [*sc.objections, ANYTHING_ELSE, sc.next_step, sc.goodbye]
-                turns = three_turns(str(row["transcript"]))
+                turns = turns_of(str(row["transcript"]))
                 ends = build_audio(turns, lines, sc.signal_to_end, wav)
                 r = one_close(address, sc.name, wav, ends)
                 r["complete"] = [complete(t) for t in turns][: len(r["reactions"])]  # type: ignore[arg-type]

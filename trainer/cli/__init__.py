@@ -30,6 +30,7 @@ def _register() -> None:
     cli.add_command(scenarios.scenarios_group)
     cli.add_command(speech.transcribe_command)
     cli.add_command(speech.devices_command)
+    cli.add_command(speech.voices_command)
     cli.add_command(models.models_group)
     cli.add_command(practice.practice_command)
     cli.add_command(demo.demo_command)

@@ -128,7 +128,10 @@ def summary_line(result: DrillResult) -> str:
     "--in-a-row", "needed", type=click.IntRange(1, 10), default=3, show_default=True, help="Passes to finish."
 )
 @click.option("--no-voice", is_flag=True, help="Print the interviewer's cue instead of speaking it.")
-@click.option("--voice", help="Interviewer's espeak-ng voice, e.g. en-us, en-gb, en-us+f3.")
+@click.option(
+    "--voice",
+    help="Interviewer's voice: a natural one (am_michael, af_heart, bm_george, bf_emma) or espeak-ng's (en-us, en-gb); `trainer voices` lists them.",
+)
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
 @click.option("--seed", type=int, help="Pick the objection reproducibly (objection_handled).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object at the end instead of the verdicts.")

@@ -153,7 +153,10 @@ def open_turns(stack: ExitStack, how: TurnsFrom, interviewer: VoiceInterviewer, 
     help="A WAV recording of one turn (repeat, in order).",
 )
 @click.option("--no-voice", is_flag=True, help="Print the interviewer's lines instead of speaking them.")
-@click.option("--voice", help="Interviewer's espeak-ng voice, e.g. en-us, en-gb, en-us+f3.")
+@click.option(
+    "--voice",
+    help="Interviewer's voice: a natural one (am_michael, af_heart, bm_george, bf_emma) or espeak-ng's (en-us, en-gb); `trainer voices` lists them.",
+)
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
 @click.option("--seed", type=int, help="Pick the interviewer's objection reproducibly.")
 @click.option(

@@ -50,3 +50,15 @@ def devices_command() -> None:
     for d in found:
         table.add_row(str(d.index), d.name, str(d.channels), f"{d.default_rate:.0f}", "*" if d.is_default else "")
     Console().print(table)
+
+
+@click.command("voices")
+def voices_command() -> None:
+    """List the interviewer's voices (for --voice, or `voice` in a scenario file)."""
+    from trainer.session import tts
+
+    table = Table("voice", "what", "here")
+    for name, description, usable in tts.voices():
+        table.add_row(name, description, "yes" if usable else "not installed")
+    Console().print(table)
+    err.print(f"Default: {tts.VoiceSettings().voice}. Without the natural voice, espeak-ng speaks.", style="dim")

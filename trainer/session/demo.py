@@ -27,8 +27,10 @@ from trainer.speech.fillers import Hesitations
 from trainer.speech.listen import ListenOptions, file_blocks, listen
 from trainer.speech.transcript import Transcript
 
-CANDIDATE_VOICE = tts.VoiceSettings("en-us", 160)
-INTERVIEWER_VOICE = tts.VoiceSettings("en-gb", 165)
+# Two natural voices (espeak-ng's when the natural voice is unavailable): the demo shows what the
+# recognizer makes of a person's voice, not of a robotic one.
+CANDIDATE_VOICE = tts.VoiceSettings("am_adam", 160)
+INTERVIEWER_VOICE = tts.VoiceSettings("bf_emma", 165)
 DEFAULT_SCENARIO = "warehouse-supervisor"
 MIC_NOISE_DBFS = -50.0
 

@@ -137,14 +137,22 @@ class VoiceInterviewer:
         self.show(line, kind)
         if not self.speak and self.keep is None:
             return 0.0
+        ready = self._ready.pop(line, None)
         try:
-            ready = self._ready.pop(line, None)
-            sound = ready.result() if ready is not None else tts.synthesize(line, self.settings)
+            if ready is not None and (ready.done() or not self.speak):
+                sounds: Iterator[Audio] = iter([ready.result()])
+            else:  # not rendered in time: its first clause plays while the rest renders
+                if ready is not None:
+                    ready.cancel()
+                sounds = ahead(tts.stream(line, self.settings))
+            return sum(self._deliver(sound, kind) for sound in sounds)
         except tts.SpeechOutputError as exc:
             log.warning("%s", exc)
             self.speak = False
             self.keep = None
             return 0.0
+
+    def _deliver(self, sound: Audio, kind: str) -> float:
         if self.keep:
             self.keep(sound, kind)
         if self.speak:
@@ -154,3 +162,15 @@ class VoiceInterviewer:
                 log.warning("cannot play the interviewer's voice (%s); showing the lines instead", exc)
                 self.speak = False
         return sound.duration
+
+
+def ahead(pieces: Iterator[Audio]) -> Iterator[Audio]:
+    """The pieces of a line, each rendered while the one before it plays."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-stream")
+    try:
+        nxt = pool.submit(next, pieces, None)
+        while (piece := nxt.result()) is not None:
+            nxt = pool.submit(next, pieces, None)
+            yield piece
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,5 @@
-"""The interviewer's voice: pyttsx3 (espeak-ng on Linux), guarded so a session never freezes.
+"""The interviewer's voice: a natural neural voice (`natural.py`, Kokoro) by default, and pyttsx3
+(espeak-ng on Linux) as the fallback and as a choice, guarded so a session never freezes.
 
 pyttsx3 has known traps on Linux: `say()` after a `save_to_file()` writes to that file instead of
 speaking, only the last queued utterance is produced, an unknown voice fails silently, and
@@ -11,15 +12,18 @@ lines are printed and the session goes on.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.errors import TrainerError
+from trainer.session import natural
 from trainer.speech import audio as audio_io
 from trainer.speech.audio import Audio
 
@@ -34,7 +38,9 @@ class SpeechOutputError(TrainerError):
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    voice: str = "en-us"  # an espeak-ng voice, optionally with a variant: "en-gb", "en-us+f3"
+    # A natural voice ("am_michael", "bf_emma": `trainer voices`), or an espeak-ng voice,
+    # optionally with a variant: "en-gb", "en-us+f3".
+    voice: str = natural.DEFAULT
     rate: int = 165  # words per minute
 
 
@@ -100,9 +106,52 @@ def render(text: str, settings: VoiceSettings, path: Path) -> Path:
     )
 
 
+_natural_failed = False  # said once; the rest of the run speaks with espeak-ng
+
+
 def synthesize(text: str, settings: VoiceSettings) -> Audio:
+    global _natural_failed
+    if natural.is_natural(settings.voice):
+        if not _natural_failed:
+            try:
+                return natural.synthesize(text, settings.voice, settings.rate)
+            except natural.NaturalVoiceError as exc:
+                log.warning("%s; the interviewer speaks with espeak-ng instead", exc)
+                _natural_failed = True
+        settings = VoiceSettings(natural.VOICES[settings.voice].accent, settings.rate)
     with tempfile.TemporaryDirectory(prefix="trainer-tts-") as tmp:
         return audio_io.load(render(text, settings, Path(tmp) / "line.wav"))
+
+
+FIRST_PIECE = re.compile(r"^(.{12,}?[,;:.!?])\s+(.+)$", re.DOTALL)
+
+
+def pieces(text: str) -> list[str]:
+    """A line cut where it can start playing soonest: its first clause, then the rest."""
+    m = FIRST_PIECE.match(text.strip())
+    return [m.group(1), m.group(2)] if m else [text.strip()]
+
+
+def stream(text: str, settings: VoiceSettings) -> Iterator[Audio]:
+    """A line not rendered ahead, as pieces: the first clause plays while the rest renders."""
+    for piece in pieces(text):
+        yield synthesize(piece, settings)
+
+
+def voices() -> list[tuple[str, str, bool]]:
+    """(name, description, usable here) of the voices `--voice` takes, natural ones first."""
+    usable = natural.usable()
+    out = [(v.name, v.description, usable) for v in natural.VOICES.values()]
+    espeak = shutil.which("espeak-ng") is not None
+    out += [(n, d, espeak) for n, d in ESPEAK_VOICES]
+    return out
+
+
+ESPEAK_VOICES = (
+    ("en-us", "espeak-ng, US English (robotic; the fallback)"),
+    ("en-gb", "espeak-ng, UK English"),
+    ("en-us+f3", "espeak-ng, US English, higher"),
+)
 
 
 def play(sound: Audio) -> None:

@@ -64,6 +64,7 @@ def _request(message: dict[str, Any]) -> runner.Request:
         typed=message.get("mode") == "typed",
         browser_voice=message.get("voice") == "browser",
         seed=int(seed) if isinstance(seed, int) else None,
+        voice_name=str(message.get("voice_name") or "") or None,
         item=item,
         needed=min(10, max(1, int(message.get("needed", 3)))),
     )
@@ -135,11 +136,19 @@ async def status(request: HttpRequest) -> Response:
     return JSONResponse({"models": request.app.state.models.status(), "sessions": len(request.app.state.sessions.live)})
 
 
+async def voices(request: HttpRequest) -> Response:
+    from trainer.session import tts
+
+    listed = [{"name": n, "description": d, "usable": u} for n, d, u in tts.voices()]
+    return JSONResponse({"voices": listed, "default": tts.VoiceSettings().voice})
+
+
 async def warm(request: HttpRequest) -> Response:
     """The practice page opened: render its interviewer's lines now, so the first one starts at once."""
     name = request.path_params["name"]
     with contextlib.suppress(TrainerError):
-        await asyncio.get_running_loop().run_in_executor(None, runner.warm_voice, api._name(name))
+        voice = request.query_params.get("voice") or None
+        await asyncio.get_running_loop().run_in_executor(None, runner.warm_voice, api._name(name), voice)
     return JSONResponse({"warm": name})
 
 
@@ -154,6 +163,7 @@ def create_app(secret: str | None = None, models: runner.Models | None = None) -
     routes = [Route(p, page) for p in PAGES]
     routes += [
         Route("/api/status", status),
+        Route("/api/voices", voices),
         Route("/api/scenarios", api.list_scenarios),
         Route("/api/scenarios/draft", api.draft_scenario, methods=["POST"]),
         Route("/api/scenarios/{name}", api.get_scenario),

@@ -16,13 +16,14 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from trainer.errors import DeviceError
 from trainer.session import tts
 from trainer.session.close import CandidateTurn
+from trainer.session.practice import ahead
 from trainer.speech.audio import Audio
 from trainer.speech.transcript import Transcript
 
@@ -195,33 +196,44 @@ class PageInterviewer:
             for line in dict.fromkeys(lines):
                 rendered(line, self._settings)
 
-    def _audio(self, line: str) -> Audio | None:
+    def _sounds(self, line: str) -> list[Audio] | Iterator[Audio]:
+        """The line's audio: rendered ahead, or (not ready in time) in pieces as they render."""
         if not self._rendered_voice:
-            return None
-        try:
-            return rendered(line, self._settings).result()
-        except tts.SpeechOutputError as exc:
-            log.warning("%s; the page speaks the lines with the browser's voice", exc)
-            self._rendered_voice = False
-            return None
+            return []
+        future = rendered(line, self._settings)
+        if future.done():
+            return [future.result()]
+        return ahead(tts.stream(line, self._settings))
 
     def say(self, line: str, kind: str) -> float:
         self.last_line = line
         if self._link.closed.is_set():
             return 0.0
-        sound = self._audio(line)
+        started, total, line_id = time.monotonic(), 0.0, 0
+        try:
+            for part, sound in enumerate(self._sounds(line)):
+                line_id = self._send(line, kind, sound, part)
+                total += sound.duration
+        except tts.SpeechOutputError as exc:
+            log.warning("%s; the page speaks the lines with the browser's voice", exc)
+            self._rendered_voice = False
+        if line_id == 0:  # the browser's own voice speaks it
+            line_id = self._send(line, kind, None, 0)
+            total = 0.4 * len(line.split())  # about 150 words a minute
+        self._link.wait_played(line_id, max(0.0, total - (time.monotonic() - started)) + PLAYBACK_GRACE_S)
+        return total if self._rendered_voice else time.monotonic() - started
+
+    def _send(self, line: str, kind: str, sound: Audio | None, part: int) -> int:
         line_id = next(self._ids)
-        started = time.monotonic()
         self._link.send(
             {
                 "type": "line",
                 "id": line_id,
                 "kind": kind,
                 "text": line,
+                "part": part,  # 1, 2, ...: more audio of the same line (it is shown once)
                 "audio": base64.b64encode(sound.to_wav_bytes()).decode("ascii") if sound else None,
                 "duration": round(sound.duration, 3) if sound else None,
             }
         )
-        expected = sound.duration if sound else 0.4 * len(line.split())  # the browser's voice: about 150 wpm
-        self._link.wait_played(line_id, expected + PLAYBACK_GRACE_S)
-        return sound.duration if sound else time.monotonic() - started
+        return line_id

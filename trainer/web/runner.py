@@ -62,21 +62,23 @@ class Request:
     seed: int | None = None
     item: str | None = None  # a drill's item
     needed: int = 3
+    voice_name: str | None = None  # one of `trainer voices`; None: the scenario's
 
 
-def _settings(sc: Scenario) -> tts.VoiceSettings:
+def _settings(sc: Scenario, voice: str | None = None) -> tts.VoiceSettings:
     default = tts.VoiceSettings()
-    return tts.VoiceSettings(sc.voice or default.voice, sc.rate or default.rate)
+    known = {name for name, _, _ in tts.voices()}
+    return tts.VoiceSettings((voice if voice in known else None) or sc.voice or default.voice, sc.rate or default.rate)
 
 
 def first_lines(sc: Scenario) -> list[str]:
     return [sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye]
 
 
-def warm_voice(name: str) -> None:
+def warm_voice(name: str, voice: str | None = None) -> None:
     """Render a scenario's lines as soon as its page opens: the first line then starts at once."""
     sc = scenarios.load(name)
-    PageInterviewer(PageLink(lambda m: None), _settings(sc)).prepare(first_lines(sc))
+    PageInterviewer(PageLink(lambda m: None), _settings(sc, voice)).prepare(first_lines(sc))
 
 
 def _source(link: PageLink, req: Request, models: Models, interviewer: PageInterviewer) -> TurnSource:
@@ -106,7 +108,7 @@ def practice(link: PageLink, req: Request, models: Models) -> None:
     """A whole mock close; the report (or the reason there is none) goes to the page."""
     try:
         sc = scenarios.load(req.scenario)
-        interviewer = PageInterviewer(link, _settings(sc), rendered_voice=not req.browser_voice)
+        interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
         interviewer.prepare(first_lines(sc))
         source = _source(link, req, models, interviewer)
         result = run(sc, source, interviewer, SessionOptions(seed=req.seed), _event(link))
@@ -135,7 +137,7 @@ def rep_message(r: Rep) -> dict[str, Any]:
 def drill(link: PageLink, req: Request, models: Models) -> None:
     try:
         sc = scenarios.load(req.scenario)
-        interviewer = PageInterviewer(link, _settings(sc), rendered_voice=not req.browser_voice)
+        interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
         interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step])
         source = _source(link, req, models, interviewer)
         options = DrillOptions(needed=req.needed, seed=req.seed)

@@ -203,7 +203,7 @@ class Live {
     if (m.type === "line") {
       // Lines play one after another; the server waits for "played" before it listens again.
       this.queue = this.queue.then(async () => {
-        this.handlers.line(m);
+        if (!m.part) this.handlers.line(m); // later parts are more audio of a line already shown
         try {
           await Voice.play(m);
         } catch (err) {
@@ -352,12 +352,34 @@ function conversationView() {
 function setupControls(typedDefault) {
   const mode = localStorage.getItem("trainer.mode") || (typedDefault ? "typed" : "voice");
   const voice = localStorage.getItem("trainer.voice") || "rendered";
+  const voiceName = localStorage.getItem("trainer.voiceName") || "";
   const modeSel = h("select", { id: "mode" }, h("option", { value: "voice", selected: mode === "voice" }, "Speak (microphone)"), h("option", { value: "typed", selected: mode === "typed" }, "Type"));
   const voiceSel = h("select", { id: "voice" }, h("option", { value: "rendered", selected: voice === "rendered" }, "The trainer's voice"), h("option", { value: "browser", selected: voice === "browser" }, "The browser's voice"));
+  // Which of the trainer's voices: the role's own by default, or one the user picked.
+  const nameSel = h("select", { id: "voice-name", "aria-label": "The trainer's voice", hidden: voice !== "rendered" }, h("option", { value: "" }, "the role's voice"));
+  api("/api/voices").then(({ voices }) => {
+    for (const v of voices.filter((x) => x.usable)) nameSel.append(h("option", { value: v.name, selected: v.name === voiceName }, v.description));
+  }).catch(() => {});
+  nameSel.addEventListener("change", () => localStorage.setItem("trainer.voiceName", nameSel.value));
+  // The browser's own voices (natural ones on macOS and Windows), listed once the browser has them.
+  const browserSel = h("select", { id: "browser-voice", "aria-label": "The browser's voice", hidden: voice !== "browser" });
+  const listVoices = () => {
+    const voices = "speechSynthesis" in window ? speechSynthesis.getVoices().filter((v) => v.lang.startsWith("en")) : [];
+    const chosen = localStorage.getItem("trainer.browserVoice");
+    browserSel.replaceChildren(...voices.map((v) => h("option", { value: v.name, selected: v.name === chosen }, `${v.name} (${v.lang})`)));
+    if (!voices.length) browserSel.replaceChildren(h("option", { value: "" }, "the browser's default voice"));
+  };
+  if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged", listVoices);
+  listVoices();
   modeSel.addEventListener("change", () => localStorage.setItem("trainer.mode", modeSel.value));
-  voiceSel.addEventListener("change", () => localStorage.setItem("trainer.voice", voiceSel.value));
-  const box = h("div", { class: "row" }, h("label", { for: "mode" }, "You"), modeSel, h("label", { for: "voice" }, "Interviewer"), voiceSel);
-  return { box, mode: () => modeSel.value, voice: () => voiceSel.value };
+  voiceSel.addEventListener("change", () => {
+    localStorage.setItem("trainer.voice", voiceSel.value);
+    browserSel.hidden = voiceSel.value !== "browser";
+    nameSel.hidden = voiceSel.value !== "rendered";
+  });
+  browserSel.addEventListener("change", () => localStorage.setItem("trainer.browserVoice", browserSel.value));
+  const box = h("div", { class: "row" }, h("label", { for: "mode" }, "You"), modeSel, h("label", { for: "voice" }, "Interviewer"), voiceSel, nameSel, browserSel);
+  return { box, mode: () => modeSel.value, voice: () => voiceSel.value, voiceName: () => nameSel.value };
 }
 
 function typedInput(live, label, onEmpty) {
@@ -405,7 +427,8 @@ async function practicePage(name) {
   } catch (err) {
     return page("Practice", errorBox(err.message), h("a", { href: "/", "data-link": true }, "Choose another role"));
   }
-  api(`/api/scenarios/${encodeURIComponent(name)}/warm`, { method: "POST" }).catch(() => {});
+  const warmVoice = localStorage.getItem("trainer.voice") === "browser" ? null : localStorage.getItem("trainer.voiceName") || "";
+  if (warmVoice !== null) api(`/api/scenarios/${encodeURIComponent(name)}/warm?voice=${encodeURIComponent(warmVoice)}`, { method: "POST" }).catch(() => {});
   const sc = data.scenario;
   const controls = setupControls(false);
   const view = conversationView();
@@ -444,7 +467,7 @@ async function practicePage(name) {
     mark("start-clicked");
     const mode = controls.mode();
     live = new Live(
-      { type: "start", scenario: name, mode, voice: controls.voice(), seed: params().has("seed") ? Number(params().get("seed")) : null },
+      { type: "start", scenario: name, mode, voice: controls.voice(), voice_name: controls.voiceName(), seed: params().has("seed") ? Number(params().get("seed")) : null },
       {
         line: (m) => {
           view.interviewer(m.text, m.kind);
@@ -708,7 +731,7 @@ async function drillPage() {
     history.replaceState({}, "", `/drill?item=${itemSel.value}&scenario=${scSel.value}`);
     const mode = controls.mode();
     live = new Live(
-      { type: "start", scenario: scSel.value, item: itemSel.value, mode, voice: controls.voice() },
+      { type: "start", scenario: scSel.value, item: itemSel.value, mode, voice: controls.voice(), voice_name: controls.voiceName() },
       {
         line: (m) => view.interviewer(m.text, "cue"),
         listening: () => ((endTurn.disabled = false), (status.textContent = "Your rep: speak.")),
