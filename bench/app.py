@@ -36,6 +36,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from math import nan
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,17 +162,23 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
         page.click("[data-testid=start]")
         page.wait_for_selector("[data-testid=report]", timeout=300_000)
         marks = page.evaluate("window.trainerTimeline")
+        url = page.url
         items = page.query_selector_all("[data-testid=report] [data-testid^=item-]")
         verdicts = {i.get_attribute("data-testid")[5:]: i.get_attribute("data-passed") == "true" for i in items}
     at = {m["type"]: m["t"] / 1000 for m in reversed(marks)}  # the first of each kind
     playing = [m for m in marks if m["type"] == "line-playing"]
     zero = at["mic-first-block"] - 0.1
-    reactions = []
+    reactions, waits, ours = [], [], []
+    overs = [m["t"] / 1000 for m in marks if m["type"] == "turn-over"]
     for end in ends:
         heard = zero + end
         after = [m["t"] / 1000 for m in playing if m["t"] / 1000 > heard]
+        over = [t for t in overs if t > heard]
         if after:
             reactions.append(after[0] - heard)
+        if after and over and over[0] < after[0]:
+            waits.append(over[0] - heard)  # the turn-taking's wait, as in `practice`
+            ours.append(after[0] - over[0])  # the session's reaction, sent, decoded and playing in the page
     goodbye = [m["t"] / 1000 for m in marks if m["type"] == "line-played" and m.get("kind") == "goodbye"]
     if os.environ.get("BENCH_APP_TIMELINE"):  # for a look at one close: the page's events on the audio's clock
         print("  speech ends:", ", ".join(f"{e:.2f}" for e in ends))
@@ -180,6 +187,9 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
     return {
         "first_line": at["line-playing"] - at["start-clicked"],
         "reactions": reactions,
+        "waits": waits,
+        "ours": ours,
+        "run_id": int(re.search(r"/report/(\d+)", url).group(1)),  # type: ignore[union-attr]
         "report": at["report-shown"] - goodbye[-1] if goodbye else None,
         "verdicts": verdicts,
         "outside": outside,
@@ -189,6 +199,39 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
 def cli_verdicts(home: Path, scenario: str, wav: Path) -> dict[str, bool]:
     out = subprocess.run(
         [sys.executable, "-m", "trainer", "score", "-s", scenario, "--audio", str(wav), "--json", "--no-save"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TRAINER_HOME=str(home)),
+        cwd=ROOT,
+        check=True,
+    )
+    return {i["id"]: i["passed"] for i in json.loads(out.stdout)["items"]}
+
+
+def practice_verdicts(home: Path, scenario: str, run_id: int, folder: Path) -> dict[str, bool]:
+    """The same session through the terminal: `trainer practice --input` on the page's recordings."""
+    from trainer.history.store import Store
+
+    run = Store(home / "runs.sqlite3").get(run_id, with_recordings=True)
+    inputs = []
+    for rec in run.recordings:
+        path = folder / f"run{run_id}-turn{rec.turn}.wav"
+        path.write_bytes(rec.wav)
+        inputs += ["--input", str(path)]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trainer",
+            "practice",
+            scenario,
+            *inputs,
+            "--seed",
+            "1",
+            "--no-voice",
+            "--json",
+            "--no-save",
+        ],
         capture_output=True,
         text=True,
         env=dict(os.environ, TRAINER_HOME=str(home)),
@@ -215,7 +258,7 @@ def main() -> None:
         for f in (CORPUS / "scenarios").glob("*.toml"):
             shutil.copy(f, home / "scenarios" / f.name)
         proc, address, launch = start_app(home)
-        results, agree, compared = [], 0, 0
+        results, agree, compared, p_agree, p_compared = [], 0, 0, 0, 0
         try:
             picked = [r for r in closes(100) if r["id"] == args.only] if args.only else closes(args.closes)
             for k, row in enumerate(picked):
@@ -227,6 +270,9 @@ def main() -> None:
                 r = one_close(address, sc.name, wav, ends)
                 r["complete"] = [complete(t) for t in turns][: len(r["reactions"])]  # type: ignore[arg-type]
                 cli = cli_verdicts(home, sc.name, wav)
+                same_session = practice_verdicts(home, sc.name, int(r["run_id"]), Path(tmp))  # type: ignore[call-overload]
+                p_hits = sum(same_session[i] == r["verdicts"].get(i) for i in same_session)  # type: ignore[attr-defined]
+                p_agree, p_compared = p_agree + p_hits, p_compared + len(same_session)
                 same = [i for i in cli if i != "objection_handled" and i in r["verdicts"]]  # type: ignore[operator]
                 hits = sum(cli[i] == r["verdicts"][i] for i in same)  # type: ignore[index]
                 agree, compared = agree + hits, compared + len(same)
@@ -234,7 +280,8 @@ def main() -> None:
                 print(
                     f"close {k + 1} ({row['id']}, {sc.name}): first line {r['first_line']:.2f} s, "
                     f"reactions {', '.join(f'{x:.2f}' for x in r['reactions'])} s, report {r['report']:.2f} s "
-                    f"after the goodbye, verdicts {hits}/{len(same)} as `score --audio`",
+                    f"after the goodbye, verdicts {p_hits}/{len(same_session)} as `practice --input` on its "
+                    f"recordings, {hits}/{len(same)} as `score --audio` on the whole recording",
                     flush=True,
                 )
         finally:
@@ -244,8 +291,8 @@ def main() -> None:
     firsts = [float(r["first_line"]) for r in results]  # type: ignore[arg-type]
     reactions = [x for r in results for x in r["reactions"]]  # type: ignore[attr-defined]
     pairs = [(x, c) for r in results for x, c in zip(r["reactions"], r["complete"])]  # type: ignore[call-overload]
-    finished = [x for x, c in pairs if c] or [float("nan")]
-    others = [x for x, c in pairs if not c] or [float("nan")]
+    finished = [x for x, c in pairs if c]
+    others = [x for x, c in pairs if not c]
     reports = [float(r["report"]) for r in results if r["report"] is not None]  # type: ignore[arg-type]
     outside = [u for r in results for u in r["outside"]]  # type: ignore[attr-defined]
     print()
@@ -254,14 +301,23 @@ def main() -> None:
     print(f"first line after start: p50 {pct(firsts, 50):.2f} s, max {max(firsts):.2f} s")
     print(f"interviewer answers after a turn's last word (page), all: p50 {pct(reactions, 50):.2f} s")
     print(
-        f"  complete turns (a question or thanks, {len(finished)}): p50 {pct(finished, 50):.2f} s, p95 {pct(finished, 95):.2f} s"
+        f"  complete turns (a question or thanks, {len(finished)}): p50 {pct(finished or [nan], 50):.2f} s, p95 {pct(finished or [nan], 95):.2f} s"
     )
     print(
-        f"  other turns ({len(others)}; 2 s of quiet end them, as in `practice`): p50 {pct(others, 50):.2f} s, p95 {pct(others, 95):.2f} s"
+        f"  other turns ({len(others)}; 2 s of quiet end them, as in `practice`): p50 {pct(others or [nan], 50):.2f} s, p95 {pct(others or [nan], 95):.2f} s"
     )
     print(f"report after the goodbye played: p50 {pct(reports, 50):.2f} s, max {max(reports):.2f} s")
+    waits = [x for r in results for x in r["waits"]]  # type: ignore[attr-defined]
+    ours = [x for r in results for x in r["ours"]]  # type: ignore[attr-defined]
     print(
-        f"verdicts equal to `trainer score --audio`: {agree}/{compared} items ({100 * agree / max(1, compared):.1f}%)"
+        f"  of which the turn-taking's wait (as in `practice`): p50 {pct(waits, 50):.2f} s, p95 {pct(waits, 95):.2f} s"
+    )
+    print(
+        f"  and the page's own part (turn over -> line playing): p50 {pct(ours, 50):.2f} s, p95 {pct(ours, 95):.2f} s"
+    )
+    print(f"verdicts equal to `trainer practice --input` on the page's recordings: {p_agree}/{p_compared} items")
+    print(
+        f"verdicts equal to `trainer score --audio` on the whole recording: {agree}/{compared} items ({100 * agree / max(1, compared):.1f}%)"
     )
     print(f"app peak memory (VmHWM) over the run: {peak:.0f} MB")
     print(f"shipped JS + CSS: {shipped / 1024:.1f} KB")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,7 @@ import numpy as np
 from trainer import paths
 from trainer.digest import sha256_file
 from trainer.errors import TrainerError
+from trainer.priority import yield_cpu
 from trainer.speech.audio import Audio
 
 log = logging.getLogger("trainer.session.natural")
@@ -121,7 +122,7 @@ class _Engine:
     """One Kokoro model for the process, loaded on first use; one line is rendered at a time."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="natural-voice", initializer=yield_cpu)
         self._kokoro: Any = None
         self._failed: NaturalVoiceError | None = None
 
@@ -154,16 +155,20 @@ class _Engine:
         return self._kokoro
 
     def render(self, text: str, voice: str, rate: int) -> Audio:
+        """One line, rendered on the voice's own low-priority thread (and onnxruntime's, which it
+        starts): lines render ahead while the candidate speaks, and must not slow the recognizer."""
+        return self._thread.submit(self._render, text, voice, rate).result()
+
+    def _render(self, text: str, voice: str, rate: int) -> Audio:
         speed = min(1.4, max(0.7, rate / BASE_WPM))
         table = style(voice)
-        with self._lock:
-            kokoro = self._load()
-            try:
-                samples, rate_hz = kokoro.create(
-                    text, voice=table, speed=speed, lang="en-gb" if voice[0] == "b" else "en-us"
-                )
-            except Exception as exc:
-                raise NaturalVoiceError(f"the natural voice failed on {text[:40]!r} ({exc})") from None
+        kokoro = self._load()
+        try:
+            samples, rate_hz = kokoro.create(
+                text, voice=table, speed=speed, lang="en-gb" if voice[0] == "b" else "en-us"
+            )
+        except Exception as exc:
+            raise NaturalVoiceError(f"the natural voice failed on {text[:40]!r} ({exc})") from None
         return Audio.from_samples(np.asarray(samples, dtype=np.float32), int(rate_hz))
 
 

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from difflib import SequenceMatcher
 
 from trainer.checklist.text import FILLERS
+from trainer.priority import yield_cpu
 from trainer.speech.audio import Audio
 from trainer.speech.engines.base import Engine
 from trainer.speech.transcript import Transcript, Word
@@ -87,7 +88,7 @@ class Hesitations:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hesitations")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hesitations", initializer=yield_cpu)
 
     def submit(self, transcript: Transcript, audio: Audio | None) -> Future[Transcript]:
         return self._pool.submit(with_hesitations, self._engine, transcript, audio)

@@ -3,6 +3,7 @@ and saves it in the same history as `trainer practice` and `trainer drill`."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import Future
@@ -20,7 +21,7 @@ from trainer.session.drill import DrillOptions, Rep, run_drill
 from trainer.session.practice import MicTurns
 from trainer.speech.listen import ListenOptions
 from trainer.speech.recognize import EngineRequest, Recognizer, open_recognizer
-from trainer.web.live import PageDisplay, PageInterviewer, PageLink, PageTurns, WebMic
+from trainer.web.live import PageDisplay, PageInterviewer, PageLink, PageTurns, WebMic, rendered
 
 log = logging.getLogger("trainer.web.runner")
 
@@ -76,9 +77,13 @@ def first_lines(sc: Scenario) -> list[str]:
 
 
 def warm_voice(name: str, voice: str | None = None) -> None:
-    """Render a scenario's lines as soon as its page opens: the first line then starts at once."""
+    """Render a scenario's lines as soon as its page opens; returns once the first is ready, so
+    that it starts as soon as the user presses Start."""
     sc = scenarios.load(name)
-    PageInterviewer(PageLink(lambda m: None), _settings(sc, voice)).prepare(first_lines(sc))
+    settings = _settings(sc, voice)
+    PageInterviewer(PageLink(lambda m: None), settings).prepare(first_lines(sc))
+    with contextlib.suppress(Exception):  # a voice that fails is reported when the line is said
+        rendered(sc.signal_to_end, settings).result()  # the first line is ready: Start can be pressed
 
 
 def _source(link: PageLink, req: Request, models: Models, interviewer: PageInterviewer) -> TurnSource:

@@ -427,13 +427,20 @@ async function practicePage(name) {
   } catch (err) {
     return page("Practice", errorBox(err.message), h("a", { href: "/", "data-link": true }, "Choose another role"));
   }
-  const warmVoice = localStorage.getItem("trainer.voice") === "browser" ? null : localStorage.getItem("trainer.voiceName") || "";
-  if (warmVoice !== null) api(`/api/scenarios/${encodeURIComponent(name)}/warm?voice=${encodeURIComponent(warmVoice)}`, { method: "POST" }).catch(() => {});
+
   const sc = data.scenario;
   const controls = setupControls(false);
   const view = conversationView();
   const status = h("p", { class: "status", "aria-live": "polite" }, "Press Start when you are ready. The interviewer will signal the end of the interview; then it is your close.");
-  const start = h("button", { class: "primary", "data-testid": "start" }, "Start");
+  const start = h("button", { class: "primary", "data-testid": "start", disabled: true }, "Getting the interviewer ready…");
+  // The interviewer's lines render as the page opens; Start is offered once the first one is ready.
+  const warmVoice = localStorage.getItem("trainer.voice") === "browser" ? "" : localStorage.getItem("trainer.voiceName") || "";
+  api(`/api/scenarios/${encodeURIComponent(name)}/warm?voice=${encodeURIComponent(warmVoice)}`, { method: "POST" })
+    .catch(() => {})
+    .finally(() => {
+      start.disabled = false;
+      start.textContent = "Start";
+    });
   const endTurn = h("button", { "data-testid": "end-turn", disabled: true, title: "Space bar" }, "End my turn (space)");
   const stop = h("button", { class: "secondary", disabled: true }, "Stop and score");
   const reportBox = h("div");
