@@ -160,7 +160,7 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
         page.select_option("#voice", "rendered")
         page.wait_for_load_state("networkidle")
         page.click("[data-testid=start]")
-        page.wait_for_selector("[data-testid=report]", timeout=300_000)
+        page.wait_for_selector("[data-testid=report]:not([data-provisional])", timeout=300_000)
         marks = page.evaluate("window.trainerTimeline")
         url = page.url
         items = page.query_selector_all("[data-testid=report] [data-testid^=item-]")

@@ -19,6 +19,8 @@ from tests.web import chromium, open_page, running_app, spoken_close
 
 pytestmark = pytest.mark.skipif(not Path("/usr/lib/chromium/chromium").exists(), reason="needs Debian's chromium")
 
+# The report is shown at the goodbye, then saved once the session has listened for words after it.
+SAVED_REPORT = "[data-testid=report]:not([data-provisional])"
 TURNS = [
     "What I bring is user research, prototyping in Figma and accessibility audits. "
     "Do you see any gaps between my qualifications and what you need?",
@@ -56,7 +58,7 @@ def test_typed_close_from_the_page_is_scored_saved_and_in_the_cli_history() -> N
         page.select_option("#mode", "typed")
         page.click("[data-testid=start]")
         _type_turns(page, TURNS)
-        page.wait_for_selector("[data-testid=report]")
+        page.wait_for_selector(SAVED_REPORT)
         verdicts = _verdicts(page)
         run_id = int(re.search(r"/report/(\d+)$", page.url).group(1))
         # The interviewer reacted to the probe with an objection, and answered the next-step question.
@@ -306,7 +308,7 @@ def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path
         page.select_option("#mode", "voice")
         page.select_option("#voice", "rendered")
         page.click("[data-testid=start]")
-        page.wait_for_selector("[data-testid=report]", timeout=240_000)
+        page.wait_for_selector(SAVED_REPORT, timeout=240_000)
         verdicts = _verdicts(page)
         transcript = page.inner_text("#transcript").lower()
         conversation = page.text_content("[data-testid=report] .conversation") or ""

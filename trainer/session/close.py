@@ -156,7 +156,11 @@ def run(
     interviewer: Interviewer,
     options: SessionOptions = SessionOptions(),
     on_event: Callable[[Event], None] | None = None,
+    on_goodbye: Callable[[SessionResult], None] | None = None,
 ) -> SessionResult:
+    """The mock close. `on_goodbye` gets the result as it stands once the goodbye is said, before
+    the session listens for words after it: a front end can show the report at once, and update
+    it if the candidate lingers."""
     rng = random.Random(options.seed)
     events: list[Event] = []
     clock = 0.0
@@ -221,6 +225,8 @@ def run(
             asked_anything_else = True
         if ended_by == "goodbye":
             say(scenario.goodbye, "goodbye")
+            if on_goodbye is not None:
+                on_goodbye(_result(scenario, events, said, objection, answer, 0, ended_by, wait=False))
             after = source.next_turn(after_goodbye=True)
             if after is not None and after.transcript.text.strip():
                 add(Event("candidate", "after_goodbye", after.transcript.text.strip(), clock, after))
@@ -230,8 +236,22 @@ def run(
     finally:
         warmer.stop()
 
+    return _result(scenario, events, said, objection, answer, lingered, ended_by, wait=ended_by == "goodbye")
+
+
+def _result(
+    scenario: Scenario,
+    events: list[Event],
+    said: list[tuple[float, CandidateTurn]],
+    objection: str | None,
+    answer: CandidateTurn | None,
+    lingered: int,
+    ended_by: str,
+    wait: bool,
+) -> SessionResult:
+    """Score what was said. `wait`: for the second listens still running (never once stopped)."""
     for _, t in said:
-        if t.later is not None and (ended_by == "goodbye" or t.later.done()):  # never wait once stopped
+        if t.later is not None and (wait or t.later.done()):
             t.transcript = t.later.result()
     close = merge_turns(said)
     result = score(scenario, close, extra_words=lingered, spoken_seconds=_speech_seconds([t for _, t in said]))
@@ -241,4 +261,6 @@ def run(
     result.items.append(handled)
     result.total = total(result.items, scenario.weights)
     metrics = measure_turns([(at, t.transcript) for at, t in said])
-    return SessionResult(scenario, events, close, result, metrics, objection, lingered, close.engine, ended_by=ended_by)
+    return SessionResult(
+        scenario, list(events), close, result, metrics, objection, lingered, close.engine, ended_by=ended_by
+    )

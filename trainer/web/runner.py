@@ -6,17 +6,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from trainer.checklist.result import LABELS
 from trainer.errors import TrainerError
 from trainer.history import runs as history
 from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, TurnSource, run
+from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.drill import DrillOptions, Rep, run_drill
 from trainer.session.practice import MicTurns
 from trainer.speech.listen import ListenOptions
@@ -109,6 +111,17 @@ def _event(link: PageLink) -> Any:
     return on_event
 
 
+def _provisional(link: PageLink) -> Callable[[SessionResult], None]:
+    """The report as it stands at the goodbye, shown at once; the saved one follows when the
+    session has listened for words after the goodbye (only "didn't linger" can change)."""
+
+    def on_goodbye(result: SessionResult) -> None:
+        doc = history.from_session("practice", result).to_dict()
+        link.send({"type": "provisional", "run": {**doc, "labels": LABELS, "provisional": True}})
+
+    return on_goodbye
+
+
 def practice(link: PageLink, req: Request, models: Models) -> None:
     """A whole mock close; the report (or the reason there is none) goes to the page."""
     try:
@@ -116,7 +129,7 @@ def practice(link: PageLink, req: Request, models: Models) -> None:
         interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
         interviewer.prepare(first_lines(sc))
         source = _source(link, req, models, interviewer)
-        result = run(sc, source, interviewer, SessionOptions(seed=req.seed), _event(link))
+        result = run(sc, source, interviewer, SessionOptions(seed=req.seed), _event(link), _provisional(link))
         link.send({"type": "scoring"})
         saved = history.save(history.from_session("practice", result))
         link.send(

@@ -500,8 +500,12 @@ async function practicePage(name) {
           status.textContent = "Scoring your close…";
           mark("scoring");
         },
-        report: async (m) => {
+        provisional: (m) => {
           mark("report-received");
+          showReport(m.run, "goodbye");
+        },
+        report: async (m) => {
+          mark("saved-report-received");
           Mic.close();
           document.removeEventListener("keydown", onSpace);
           if (m.draft) sessionStorage.setItem(`trainer.draft.${m.run_id}`, m.draft);
@@ -631,6 +635,12 @@ async function reportPage(id, endedBy) {
   } catch (err) {
     return page("Report", errorBox(err.message), h("a", { href: "/history", "data-link": true }, "Your history"));
   }
+  const scrolled = window.scrollY; // the saved report replaces the one shown at the goodbye: keep the place
+  showReport(run, endedBy);
+  if (scrolled) window.scrollTo(0, scrolled);
+}
+
+function showReport(run, endedBy) {
   const labels = run.labels;
   const items = h(
     "ul",
@@ -650,15 +660,17 @@ async function reportPage(id, endedBy) {
   const conv = (run.conversation || []).map((e) => h("li", { class: e.speaker }, h("span", { class: "who" }, e.speaker === "interviewer" ? "Interviewer" : "You"), h("p", {}, e.text || "(nothing heard)")));
   const report = h(
     "div",
-    { "data-testid": "report", class: "report" },
+    { "data-testid": "report", class: "report", "data-provisional": run.provisional ? "true" : null },
     h("p", { class: "total" }, h("span", {}, String(run.total)), "/100"),
-    h("p", { class: "muted" }, `Run ${run.id} · ${run.created_at} · ${run.kind} · heard by ${run.engine || "text"}`, endedBy && endedBy !== "goodbye" ? ` · stopped early (${endedBy}): what you said is scored` : ""),
+    run.provisional
+      ? h("p", { class: "muted", "aria-live": "polite" }, "Listening a moment longer in case you say more after the goodbye; the report is then saved.")
+      : h("p", { class: "muted" }, `Run ${run.id} · ${run.created_at} · ${run.kind} · heard by ${run.engine || "text"}`, endedBy && endedBy !== "goodbye" ? ` · stopped early (${endedBy}): what you said is scored` : ""),
     h("section", { class: "panel" }, h("h2", {}, "Checklist"), items),
     h("section", { class: "panel" }, h("h2", {}, "What you said"), highlighted(run.transcript.text || "", run.items, labels)),
     delivery(run.metrics),
-    playback(run),
+    run.provisional ? null : playback(run),
     conv.length ? h("details", { class: "panel" }, h("summary", {}, "The whole conversation"), h("ol", { class: "conversation" }, conv)) : null,
-    run.kind === "drill" ? null : summaryBox(run),
+    run.kind === "drill" || run.provisional ? null : summaryBox(run),
     h("div", { class: "row" }, h("a", { class: "button", href: `/practice/${run.scenario}`, "data-link": true }, "Rehearse again"), h("a", { href: "/history", "data-link": true }, "All runs")),
   );
   page(run.scenario_title, report);
