@@ -246,7 +246,16 @@ def test_voice_failing_mid_session_falls_back_and_the_session_goes_on(
     env = dict(os.environ, PYTHONPATH=f"{fake}:{ROOT}", FAULT_DIR=str(tmp_path))
     lines = tmp_path / "lines"
     proc = start(
-        env, trainer_home, "practice", "ux-designer", "--text", "--lines-to", str(lines), stdin=subprocess.PIPE
+        env,
+        trainer_home,
+        "practice",
+        "ux-designer",
+        "--text",
+        "--voice",
+        "en-us",  # pyttsx3's voice, where the fault is injected
+        "--lines-to",
+        str(lines),
+        stdin=subprocess.PIPE,
     )
     assert proc.stdin is not None
     proc.stdin.write("Do you have any concerns about my ability to do well?\nI led a redesign last year. Thank you.\n")
@@ -267,7 +276,7 @@ def test_no_voice_at_all_prints_the_lines_and_the_session_goes_on(tmp_path: Path
     bin_dir = tmp_path / "bin"  # a PATH with no espeak-ng on it
     bin_dir.mkdir()
     env = dict(os.environ, PYTHONPATH=f"{fake}:{ROOT}", PATH=str(bin_dir))
-    proc = start(env, trainer_home, "practice", "ux-designer", "--text", stdin=subprocess.PIPE)
+    proc = start(env, trainer_home, "practice", "ux-designer", "--text", "--voice", "en-us", stdin=subprocess.PIPE)
     assert proc.stdin is not None
     proc.stdin.write("Thank you for your time today.\n")
     proc.stdin.close()

