@@ -126,6 +126,31 @@ def pulse_microphone() -> Iterator[dict[str, str]]:
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+def _playing(env: dict[str, str]) -> bool:
+    out = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=env, capture_output=True, text=True)
+    return bool(out.stdout.strip())
+
+
+def wait_for_playback(env: dict[str, str], playing: bool, seconds: float = 60.0, held_s: float = 0.0) -> None:
+    """Wait until the sound server has something playing (`playing`) or nothing, for `held_s` in a
+    row: the program's own playback, seen where it happens, instead of a guess at how long a line
+    takes to render. (PortAudio opens short-lived streams while it looks at the devices: `held_s`
+    tells a line from those.)"""
+    deadline = time.monotonic() + seconds
+    since: float | None = None
+    while True:
+        now = time.monotonic()
+        if _playing(env) == playing:
+            since = now if since is None else since
+            if now - since >= held_s:
+                return
+        else:
+            since = None
+        if now > deadline:
+            raise AssertionError(f"nothing {'started' if playing else 'stopped'} playing in {seconds:.0f} s")
+        time.sleep(0.05)
+
+
 def play_into_microphone(env: dict[str, str], wav: Path) -> None:
     subprocess.run(["paplay", "-d", "virt", str(wav)], env=env, check=True)
 

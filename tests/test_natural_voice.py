@@ -75,7 +75,7 @@ def test_a_line_not_rendered_in_time_plays_its_first_clause_first(monkeypatch: p
     """The interviewer does not wait for the whole line: pieces are delivered as they render."""
     rendered: list[str] = []
 
-    def fake_synthesize(text: str, settings: tts.VoiceSettings) -> Audio:  # the pieces, not the audio, are tested
+    def fake_synthesize(text: str, settings: tts.VoiceSettings, urgent: bool = False) -> Audio:  # pieces, not audio
         rendered.append(text)
         return Audio(bytes(3200))
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from speech import natural, pulse_microphone
+from speech import natural, pulse_microphone, wait_for_playback
 
 from trainer.history.store import Store
 from trainer.speech.overlap import drop_echo
@@ -79,7 +78,7 @@ def test_words_said_over_the_interviewers_line_are_kept(
     try:
         proc = _session(pulse, trainer_home)
         before = _wait_line(proc, "Interviewer:", 60)  # printed, then rendered and played
-        time.sleep(1.0)  # the line is rendered by now and playing (it lasts 3.6 s)
+        wait_for_playback(pulse, playing=True, held_s=0.5)  # the line is playing: speak over it
         subprocess.run(["paplay", "-d", "virt", str(path)], env=pulse, check=True)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -100,7 +99,8 @@ def test_the_interviewers_echo_alone_never_becomes_the_candidates_words(
     path = natural("Thank you for your time today.", tail=0.2).save(tmp_path / "after.wav")
     proc = _session(pulse, trainer_home)
     before = _wait_line(proc, "Interviewer:", 60)
-    time.sleep(6)  # the whole line has played, into the microphone too
+    wait_for_playback(pulse, playing=True, held_s=1.0)  # the line, not a device probe
+    wait_for_playback(pulse, playing=False, held_s=0.5)  # the whole line has played, into the microphone too
     subprocess.run(["paplay", "-d", "virt", str(path)], env=pulse, check=True)
     out, err = proc.communicate(timeout=120)
     err = "".join(before) + err

@@ -10,8 +10,12 @@ Anything missing or broken raises `NaturalVoiceError`; `tts.synthesize` then use
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -120,11 +124,45 @@ def style(name: str) -> np.ndarray:
     return np.frombuffer(data, dtype="<f4").reshape(-1, 1, 256)
 
 
+class _Renderer:
+    """The voice's one thread, at low priority (onnxruntime's threads, which it starts, inherit
+    it): lines render ahead while the candidate speaks and must not slow the recognizer. A line
+    needed now (`urgent`) goes before the lines queued ahead of time."""
+
+    def __init__(self) -> None:
+        self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], None]]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        threading.Thread(target=self._work, name="natural-voice", daemon=True).start()
+
+    def _work(self) -> None:
+        yield_cpu()
+        while True:
+            _, _, job = self._queue.get()
+            job()
+
+    def submit(self, fn: Callable[[], Audio], urgent: bool) -> tuple[Future[Audio], threading.Event]:
+        """The render's future, and an event set when it starts (its time limit runs from then)."""
+        future: Future[Audio] = Future()
+        started = threading.Event()
+
+        def job() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            started.set()
+            try:
+                future.set_result(fn())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        self._queue.put((0 if urgent else 1, next(self._order), job))
+        return future, started
+
+
 class _Engine:
     """One Kokoro model for the process, loaded on first use; one line is rendered at a time."""
 
     def __init__(self) -> None:
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="natural-voice", initializer=yield_cpu)
+        self._renderer: _Renderer | None = None
         self._kokoro: Any = None
         self._failed: NaturalVoiceError | None = None
 
@@ -156,11 +194,14 @@ class _Engine:
                 raise self._failed from None
         return self._kokoro
 
-    def render(self, text: str, voice: str, rate: int) -> Audio:
-        """One line, rendered on the voice's own low-priority thread (and onnxruntime's, which it
-        starts): lines render ahead while the candidate speaks, and must not slow the recognizer."""
+    def render(self, text: str, voice: str, rate: int, urgent: bool = False) -> Audio:
+        if self._failed is not None:
+            raise self._failed
+        self._renderer = self._renderer or _Renderer()
+        future, started = self._renderer.submit(lambda: self._render(text, voice, rate), urgent)
+        started.wait()
         try:
-            return self._thread.submit(self._render, text, voice, rate).result(timeout=RENDER_TIMEOUT_S)
+            return future.result(timeout=RENDER_TIMEOUT_S)
         except TimeoutError:
             self._failed = NaturalVoiceError(f"the natural voice hung for {RENDER_TIMEOUT_S:.0f} s")
             raise self._failed from None
@@ -192,5 +233,6 @@ def is_natural(voice: str) -> bool:
     return voice in VOICES
 
 
-def synthesize(text: str, voice: str, rate: int) -> Audio:
-    return ENGINE.render(text, voice, rate)
+def synthesize(text: str, voice: str, rate: int, urgent: bool = False) -> Audio:
+    """`text` in a natural voice; `urgent`: needed now, before the lines rendered ahead of time."""
+    return ENGINE.render(text, voice, rate, urgent)

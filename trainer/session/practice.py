@@ -139,7 +139,8 @@ class VoiceInterviewer:
             return 0.0
         ready = self._ready.pop(line, None)
         try:
-            if ready is not None and (ready.done() or not self.speak):
+            # A line already rendering finishes sooner than one started over in pieces.
+            if ready is not None and (ready.done() or ready.running() or not self.speak):
                 sounds: Iterator[Audio] = iter([ready.result()])
             else:  # not rendered in time: its first clause plays while the rest renders
                 if ready is not None:

@@ -109,12 +109,14 @@ def render(text: str, settings: VoiceSettings, path: Path) -> Path:
 _natural_failed = False  # said once; the rest of the run speaks with espeak-ng
 
 
-def synthesize(text: str, settings: VoiceSettings) -> Audio:
+def synthesize(text: str, settings: VoiceSettings, urgent: bool = False) -> Audio:
+    """`text` in `settings`' voice. `urgent`: needed now (a line not rendered ahead), so it goes
+    before the lines being rendered ahead of time."""
     global _natural_failed
     if natural.is_natural(settings.voice):
         if not _natural_failed:
             try:
-                return natural.synthesize(text, settings.voice, settings.rate)
+                return natural.synthesize(text, settings.voice, settings.rate, urgent)
             except natural.NaturalVoiceError as exc:
                 log.warning("%s; the interviewer speaks with espeak-ng instead", exc)
                 _natural_failed = True
@@ -135,7 +137,7 @@ def pieces(text: str) -> list[str]:
 def stream(text: str, settings: VoiceSettings) -> Iterator[Audio]:
     """A line not rendered ahead, as pieces: the first clause plays while the rest renders."""
     for piece in pieces(text):
-        yield synthesize(piece, settings)
+        yield synthesize(piece, settings, urgent=True)
 
 
 def voices() -> list[tuple[str, str, bool]]:

@@ -201,7 +201,7 @@ class PageInterviewer:
         if not self._rendered_voice:
             return []
         future = rendered(line, self._settings)
-        if future.done():
+        if future.done() or future.running():  # rendering already: sooner than starting over in pieces
             return [future.result()]
         return ahead(tts.stream(line, self._settings))
 
