@@ -406,7 +406,8 @@ function typedInput(live, label, onEmpty) {
   return { box: h("div", { class: "typed" }, area, h("div", { class: "row" }, send, done)), enable };
 }
 
-async function startMic(live) {
+async function openMic() {
+  // Before the session starts: a microphone that is refused or missing starts nothing.
   try {
     await Mic.open(localStorage.getItem("trainer.mic") || undefined);
   } catch (err) {
@@ -416,8 +417,11 @@ async function startMic(live) {
       return micProblem(err2);
     }
   }
-  Mic.onblock = (pcm) => live.pcm(pcm);
   return null;
+}
+
+function typeInstead() {
+  return h("button", { onclick: () => { localStorage.setItem("trainer.mode", "typed"); route(); } }, "Practise by typing instead");
 }
 
 async function practicePage(name) {
@@ -473,6 +477,8 @@ async function practicePage(name) {
     await Voice.unlock();
     mark("start-clicked");
     const mode = controls.mode();
+    const problem = mode === "typed" ? null : await openMic();
+    if (problem) return status.replaceChildren(errorBox(problem), typeInstead());
     live = new Live(
       { type: "start", scenario: name, mode, voice: controls.voice(), voice_name: controls.voiceName(), seed: params().has("seed") ? Number(params().get("seed")) : null },
       {
@@ -530,11 +536,7 @@ async function practicePage(name) {
       typed = typedInput(live, "Your turn", "End my close");
       view.partial.replaceWith(typed.box);
     } else {
-      const problem = await startMic(live);
-      if (problem) {
-        live.close();
-        status.replaceChildren(errorBox(problem), h("button", { onclick: () => { localStorage.setItem("trainer.mode", "typed"); route(); } }, "Practise by typing instead"));
-      }
+      Mic.onblock = (pcm) => live.pcm(pcm);
     }
   });
   page(
@@ -749,6 +751,8 @@ async function drillPage() {
     await Voice.unlock();
     history.replaceState({}, "", `/drill?item=${itemSel.value}&scenario=${scSel.value}`);
     const mode = controls.mode();
+    const problem = mode === "typed" ? null : await openMic();
+    if (problem) return status.replaceChildren(errorBox(problem), typeInstead());
     live = new Live(
       { type: "start", scenario: scSel.value, item: itemSel.value, mode, voice: controls.voice(), voice_name: controls.voiceName() },
       {
@@ -776,8 +780,7 @@ async function drillPage() {
       typed = typedInput(live, "Your rep", "Stop the drill");
       view.partial.replaceWith(typed.box);
     } else {
-      const problem = await startMic(live);
-      if (problem) (live.close(), status.replaceChildren(errorBox(problem)));
+      Mic.onblock = (pcm) => live.pcm(pcm);
     }
   });
   page(
