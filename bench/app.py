@@ -196,9 +196,10 @@ def one_close(address: str, scenario: str, wav: Path, ends: list[float]) -> dict
     }
 
 
-def cli_verdicts(home: Path, scenario: str, wav: Path) -> dict[str, bool]:
+def verdicts(home: Path, *args: str) -> dict[str, bool]:
+    """A `trainer ... --json --no-save` command's verdict per item."""
     out = subprocess.run(
-        [sys.executable, "-m", "trainer", "score", "-s", scenario, "--audio", str(wav), "--json", "--no-save"],
+        [sys.executable, "-m", "trainer", *args, "--json", "--no-save"],
         capture_output=True,
         text=True,
         env=dict(os.environ, TRAINER_HOME=str(home)),
@@ -218,27 +219,7 @@ def practice_verdicts(home: Path, scenario: str, run_id: int, folder: Path) -> d
         path = folder / f"run{run_id}-turn{rec.turn}.wav"
         path.write_bytes(rec.wav)
         inputs += ["--input", str(path)]
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "trainer",
-            "practice",
-            scenario,
-            *inputs,
-            "--seed",
-            "1",
-            "--no-voice",
-            "--json",
-            "--no-save",
-        ],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, TRAINER_HOME=str(home)),
-        cwd=ROOT,
-        check=True,
-    )
-    return {i["id"]: i["passed"] for i in json.loads(out.stdout)["items"]}
+    return verdicts(home, "practice", scenario, *inputs, "--seed", "1", "--no-voice")
 
 
 def main() -> None:
@@ -269,7 +250,7 @@ def main() -> None:
                 ends = build_audio(turns, lines, sc.signal_to_end, wav)
                 r = one_close(address, sc.name, wav, ends)
                 r["complete"] = [complete(t) for t in turns][: len(r["reactions"])]  # type: ignore[arg-type]
-                cli = cli_verdicts(home, sc.name, wav)
+                cli = verdicts(home, "score", "-s", sc.name, "--audio", str(wav))
                 same_session = practice_verdicts(home, sc.name, int(r["run_id"]), Path(tmp))  # type: ignore[call-overload]
                 p_hits = sum(same_session[i] == r["verdicts"].get(i) for i in same_session)  # type: ignore[attr-defined]
                 p_agree, p_compared = p_agree + p_hits, p_compared + len(same_session)

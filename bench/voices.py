@@ -76,13 +76,6 @@ def first_audio(lines: list[str], voice: str) -> list[float]:
     return out
 
 
-def peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def demo_wer() -> str:
     out = subprocess.run(
         [sys.executable, "-m", "trainer", "demo", "--no-save"], capture_output=True, text=True, cwd=ROOT, timeout=900
@@ -94,7 +87,9 @@ def demo_wer() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=60)
+    parser.add_argument("--voices", default="", help="comma-separated voices to measure (default: all)")
     args = parser.parse_args()
+    from bench.accuracy import peak_mb
     from trainer.session import natural
     from trainer.speech.recognize import EngineRequest, open_recognizer
 
@@ -104,7 +99,8 @@ def main() -> None:
     print(f"{len(lines)} interviewer lines, {sum(len(words(x)) for x in lines)} words; Whisper tiny.en\n")
     print("| voice | WER | rendering, x real time |")
     print("|---|---|---|")
-    for voice in (*[v for v in natural.VOICES if v != "am_adam"], "en-us", "en-gb"):
+    every = (*[v for v in natural.VOICES if v != "am_adam"], "en-us", "en-gb")
+    for voice in [v for v in every if not args.voices or v in args.voices.split(",")]:
         rate, speed = wer(engine, voice, lines)
         print(f"| {voice} | {100 * rate:.1f}% | {speed:.1f} |", flush=True)
     after = peak_mb()

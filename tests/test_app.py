@@ -226,14 +226,19 @@ def test_microphone_refused_says_how_to_allow_it_and_offers_typing() -> None:
     assert "Allow" in message and "typing" in message
 
 
+def _one_typed_turn(browser, app):  # type: ignore[no-untyped-def]
+    """A typed session in progress: the first turn said, the interviewer's objection answered it."""
+    page = open_page(browser, app, "/practice/ux-designer")
+    page.select_option("#mode", "typed")
+    page.click("[data-testid=start]")
+    _type_turns(page, TURNS[:1])
+    page.wait_for_selector("[data-testid=typed]:not([disabled])")  # their turn again
+    return page
+
+
 def test_closing_the_tab_mid_session_scores_and_saves_what_was_said() -> None:
     with running_app() as app, chromium() as browser:
-        page = open_page(browser, app, "/practice/ux-designer")
-        page.select_option("#mode", "typed")
-        page.click("[data-testid=start]")
-        _type_turns(page, TURNS[:1])
-        page.wait_for_selector("[data-testid=typed]:not([disabled])")  # the objection came; their turn again
-        page.close()
+        _one_typed_turn(browser, app).close()
         code, err = app.stop()  # Ctrl-C waits for the session to be saved
     assert code == 0, err
     shown = run_cli("export", "--format", "json")
@@ -243,11 +248,7 @@ def test_closing_the_tab_mid_session_scores_and_saves_what_was_said() -> None:
 
 def test_ctrl_c_ends_a_session_in_progress_and_saves_it() -> None:
     with running_app() as app, chromium() as browser:
-        page = open_page(browser, app, "/practice/ux-designer")
-        page.select_option("#mode", "typed")
-        page.click("[data-testid=start]")
-        _type_turns(page, TURNS[:1])
-        page.wait_for_selector("[data-testid=typed]:not([disabled])")
+        _one_typed_turn(browser, app)
         code, err = app.stop()
     assert code == 0, err
     runs = json.loads(run_cli("export", "--format", "json").stdout)

@@ -19,7 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -177,7 +177,8 @@ class _Engine:
                 raise self._failed from None
             voices = paths.models_dir() / "kokoro-voices.npz"
             if not voices.is_file():
-                np.savez(voices, **{name: style(name) for name in VOICES})
+                tables: dict[str, Any] = {name: style(name) for name in VOICES}
+                cast(Any, np.savez)(voices, **tables)  # numpy's stubs take no keyword arrays
             try:
                 import onnxruntime as ort
 

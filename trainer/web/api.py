@@ -134,22 +134,24 @@ def _lines(value: Any, field: str) -> tuple[str, ...]:
 def from_fields(name: str, fields: dict[str, Any], base: scenarios.Scenario | None) -> scenarios.Scenario:
     """The form's fields over `base` (aliases, weights and voice kept), validated as a file would be."""
     start = base or scenarios.parse(Path(f"{name}.toml"), scenarios.TEMPLATE.format(title="x", role="x"))
-    text = {
-        k: str(fields.get(k, getattr(start, k))).strip()
-        for k in ("title", "role", "signal_to_end", "next_step", "goodbye")
-    }
+
+    def text(key: str) -> str:
+        return str(fields.get(key, getattr(start, key))).strip()
+
+    skills = _lines(fields.get("skills", list(start.skills)), "skills")
+    requirements = _lines(fields.get("requirements", list(start.requirements)), "requirements")
     merged = replace(
         start,
-        skills=_lines(fields.get("skills", list(start.skills)), "skills"),
-        requirements=_lines(fields.get("requirements", list(start.requirements)), "requirements"),
+        title=text("title"),
+        role=text("role"),
+        signal_to_end=text("signal_to_end"),
+        next_step=text("next_step"),
+        goodbye=text("goodbye"),
+        skills=skills,
+        requirements=requirements,
         objections=_lines(fields.get("objections", list(start.objections)), "objections"),
-        skill_aliases={k: v for k, v in start.skill_aliases.items() if k in (fields.get("skills") or start.skills)},
-        requirement_aliases={
-            k: v
-            for k, v in start.requirement_aliases.items()
-            if k in (fields.get("requirements") or start.requirements)
-        },
-        **text,
+        skill_aliases={k: v for k, v in start.skill_aliases.items() if k in skills},
+        requirement_aliases={k: v for k, v in start.requirement_aliases.items() if k in requirements},
     )
     return scenarios.parse(Path(f"{name}.toml"), scenarios.dump(merged))
 

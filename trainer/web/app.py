@@ -21,7 +21,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -110,7 +110,11 @@ async def session_socket(websocket: WebSocket) -> None:
         return
     loop = asyncio.get_running_loop()
     out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-    link = PageLink(lambda m: loop.call_soon_threadsafe(out.put_nowait, m))
+
+    def send(message: dict[str, Any]) -> None:  # from the session's thread
+        loop.call_soon_threadsafe(out.put_nowait, message)
+
+    link = PageLink(send)
     work = runner.drill if req.item else runner.practice
     done = loop.run_in_executor(sessions.pool, work, link, req, websocket.app.state.models)
     sessions.live[id(link)] = (link, done)
@@ -160,7 +164,7 @@ def create_app(secret: str | None = None, models: runner.Models | None = None) -
         yield
         await app.state.sessions.stop_all()
 
-    routes = [Route(p, page) for p in PAGES]
+    routes: list[BaseRoute] = [Route(p, page) for p in PAGES]
     routes += [
         Route("/api/status", status),
         Route("/api/voices", voices),

@@ -420,6 +420,17 @@ async function openMic() {
   return null;
 }
 
+function connectInput(live, mode, view, label, endLabel) {
+  // The candidate's side of a live session: the typing box, or the microphone's blocks.
+  if (mode !== "typed") {
+    Mic.onblock = (pcm) => live.pcm(pcm);
+    return null;
+  }
+  const typed = typedInput(live, label, endLabel);
+  view.partial.replaceWith(typed.box);
+  return typed;
+}
+
 function typeInstead() {
   return h("button", { onclick: () => { localStorage.setItem("trainer.mode", "typed"); route(); } }, "Practise by typing instead");
 }
@@ -532,12 +543,7 @@ async function practicePage(name) {
       },
     );
     stop.disabled = false;
-    if (mode === "typed") {
-      typed = typedInput(live, "Your turn", "End my close");
-      view.partial.replaceWith(typed.box);
-    } else {
-      Mic.onblock = (pcm) => live.pcm(pcm);
-    }
+    typed = connectInput(live, mode, view, "Your turn", "End my close");
   });
   page(
     sc.title,
@@ -776,12 +782,7 @@ async function drillPage() {
       },
     );
     stop.disabled = false;
-    if (mode === "typed") {
-      typed = typedInput(live, "Your rep", "Stop the drill");
-      view.partial.replaceWith(typed.box);
-    } else {
-      Mic.onblock = (pcm) => live.pcm(pcm);
-    }
+    typed = connectInput(live, mode, view, "Your rep", "Stop the drill");
   });
   page(
     "Drill one part of the close",
