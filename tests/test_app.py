@@ -326,3 +326,18 @@ def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path
     assert marks.count("line-playing") >= 4 and "report-shown" in marks
     runs = json.loads(run_cli("export", "--format", "json").stdout)
     assert runs[0]["engine"] and "whisper" in runs[0]["engine"]
+
+
+def test_two_tabs_practising_at_once_both_save_whole_runs() -> None:
+    with running_app() as app, chromium() as browser:
+        tabs = [_one_typed_turn(browser, app) for _ in range(2)]
+        for page in tabs:  # both sessions are open at once; each finishes its close
+            _type_turns(page, TURNS[1:])
+        for page in tabs:
+            page.wait_for_selector(SAVED_REPORT)
+        urls = sorted(page.url for page in tabs)
+        assert all(page.errors == [] for page in tabs)
+    runs = json.loads(run_cli("export", "--format", "json").stdout)
+    assert len(runs) == 2 and len(set(urls)) == 2
+    for run in runs:
+        assert "terrific match" in run["transcript"]["text"].lower() and run["total"] > 0
