@@ -103,9 +103,9 @@ def main() -> None:
     for voice in [v for v in every if not args.voices or v in args.voices.split(",")]:
         rate, speed = wer(engine, voice, lines)
         print(f"| {voice} | {100 * rate:.1f}% | {speed:.1f} |", flush=True)
-    after = peak_mb()
     cold = [line for line in lines if len(line.split()) >= 8][:20]
     firsts = first_audio(cold, natural.DEFAULT)
+    after = peak_mb()
     print(
         f"\nfirst audio of a line not rendered ahead ({natural.DEFAULT}, {len(cold)} lines of 8+ words): "
         f"p50 {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s"
