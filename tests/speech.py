@@ -131,6 +131,17 @@ def _playing(env: dict[str, str]) -> bool:
     return bool(out.stdout.strip())
 
 
+def wait_for_recording(env: dict[str, str], seconds: float = 90.0) -> None:
+    """Wait until a program records from the sound server (its microphone stream is open)."""
+    deadline = time.monotonic() + seconds
+    while not subprocess.run(
+        ["pactl", "list", "short", "source-outputs"], env=env, capture_output=True, text=True
+    ).stdout.strip():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing started recording in {seconds:.0f} s")
+        time.sleep(0.05)
+
+
 def wait_for_playback(env: dict[str, str], playing: bool, seconds: float = 60.0, held_s: float = 0.0) -> None:
     """Wait until the sound server has something playing (`playing`) or nothing, for `held_s` in a
     row: the program's own playback, seen where it happens, instead of a guess at how long a line

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from speech import espeak, natural, pulse_microphone
+from speech import espeak, natural, pulse_microphone, wait_for_playback, wait_for_recording
 
 from trainer.history.store import Store
 from trainer.session import tts
@@ -64,12 +64,12 @@ def wait_for(proc: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
         raise AssertionError(f"hung for {seconds} s; stderr: {err[-2000:]}") from None
 
 
-def listening(proc: subprocess.Popen[str]) -> str:
-    """Wait until the session listens: the interviewer's first line is shown, and the microphone's
-    stream has had time to start (a fixed sleep from launch was too short under load)."""
+def listening(proc: subprocess.Popen[str], env: dict[str, str]) -> str:
+    """Wait until the session listens: the interviewer's first line is shown, and the sound server
+    has the session's microphone stream open (a fixed sleep was too short under load)."""
     assert proc.stderr is not None
     before = _read_until(proc.stderr, "Interviewer:", 1, 90)
-    time.sleep(1.5)  # a PulseAudio stream takes about a second to deliver after it opens
+    wait_for_recording(env)
     return "".join(before)
 
 
@@ -84,7 +84,7 @@ def saved_runs(home: Path) -> list:  # type: ignore[type-arg]
 def test_microphone_vanishing_mid_turn_keeps_what_was_heard(speech_wav: Path, trainer_home: Path) -> None:
     with pulse_microphone() as env:  # a server of its own: this test takes its device away
         proc = start(env, trainer_home, "practice", "ux-designer", "--no-voice", "--engine", "pocketsphinx", "--json")
-        before = listening(proc)
+        before = listening(proc, env)
         player = subprocess.Popen(["paplay", "-d", "virt", str(speech_wav)], env=env)
         time.sleep(3.5)  # part of the sentence has been said
         modules = subprocess.run(["pactl", "list", "short", "modules"], env=env, capture_output=True, text=True)
@@ -110,7 +110,7 @@ def test_stop_signal_while_listening_scores_and_saves_what_was_said(  # type: ig
     mic_env, speech_wav: Path, trainer_home: Path, sig: signal.Signals
 ) -> None:
     proc = start(mic_env, trainer_home, "practice", "ux-designer", "--no-voice", "--engine", "pocketsphinx", "--json")
-    before = listening(proc)
+    before = listening(proc, mic_env)
     subprocess.run(["paplay", "-d", "virt", str(speech_wav)], env=mic_env, check=True)
     time.sleep(0.5)  # still listening: the turn ends only after 2 s of quiet
     proc.send_signal(sig)
@@ -185,7 +185,7 @@ def test_ctrl_c_while_the_interviewer_speaks_keeps_the_turns_said_before(mic_env
     proc.stdin.write("I bring user research and Figma. Do you have any concerns about my ability to do well?\n")
     proc.stdin.flush()
     before = _read_until(proc.stderr, "Interviewer:", 2, 60)  # the signal, then the objection starts
-    time.sleep(1.0)  # rendered and playing
+    wait_for_playback(mic_env, playing=True, held_s=0.3)  # the objection is playing
     proc.send_signal(signal.SIGINT)
     proc.stdin.close()
     out, err = wait_for(proc, 60)

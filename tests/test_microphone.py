@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.speech import natural, play_into_microphone, pulse_microphone
+from tests.speech import natural, play_into_microphone, pulse_microphone, wait_for_recording
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def test_devices_lists_the_virtual_microphone(mic_env, trainer_home: Path) -> No
 
 
 def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    wav = natural("Thanks again for your time today. What is the next step in the process?", tail=0.2).save(
+    wav = natural("Thanks again for your time today. What is the next step in the process?", lead=1.0, tail=0.2).save(
         tmp_path / "say.wav"
     )
     proc = start_trainer(
@@ -59,7 +58,7 @@ def test_spoken_close_is_recorded_recognized_and_scored(mic_env, trainer_home: P
         "--max-seconds",
         "40",
     )
-    time.sleep(3)  # the microphone opens and the model loads
+    wait_for_recording(mic_env)  # the microphone is open: what is played now is heard
     play_into_microphone(mic_env, wav)
     out, err = proc.communicate(timeout=90)
     assert proc.returncode == 0, err
