@@ -48,8 +48,7 @@ def show_line(line: str, kind: str) -> None:
 
 
 def voice_settings(sc: Scenario, voice: str | None, rate: int | None) -> tts.VoiceSettings:
-    default = tts.VoiceSettings()
-    return tts.VoiceSettings(voice or sc.voice or default.voice, rate or sc.rate or default.rate)
+    return tts.VoiceSettings.for_scenario(voice, rate, sc.voice, sc.rate)
 
 
 def show_candidate(event: Event) -> None:

@@ -43,6 +43,13 @@ class VoiceSettings:
     voice: str = natural.DEFAULT
     rate: int = 165  # words per minute
 
+    @classmethod
+    def for_scenario(
+        cls, voice: str | None, rate: int | None, scenario_voice: str | None, scenario_rate: int | None
+    ) -> VoiceSettings:
+        """What was asked for, else the scenario's own voice and rate, else the defaults."""
+        return cls(voice or scenario_voice or cls.voice, rate or scenario_rate or cls.rate)
+
 
 def _render_pyttsx3(text: str, settings: VoiceSettings, path: Path) -> bool:
     global _pyttsx3_failed

@@ -113,12 +113,12 @@ async def list_scenarios(request: Request) -> Response:
 
 @guarded
 async def get_scenario(request: Request) -> Response:
-    sc = scenarios.load(_name(request.path_params["name"]))
+    sc = scenarios.load(scenario_name(request.path_params["name"]))
     origin = "user" if sc.path.parent == paths.user_scenarios_dir() else "bundled"
     return JSONResponse({"scenario": scenario_fields(sc), "origin": origin, "toml": scenarios.dump(sc)})
 
 
-def _name(name: str) -> str:
+def scenario_name(name: str) -> str:
     if not NAME.fullmatch(name):
         raise InputError(f"{name}: scenario names are lower case letters, digits and dashes, e.g. 'data-analyst'")
     return name
@@ -166,7 +166,7 @@ async def draft_scenario(request: Request) -> Response:
     if not posting.strip():
         raise InputError("posting: paste the job ad's text first")
     name = str(data.get("name") or "") or re.sub(r"[^a-z0-9]+", "-", role_of(title_of(posting)).lower()).strip("-")[:40]
-    built = await in_thread(build, posting, resume or None, _name(name or "from-posting"), lambda: [], None)
+    built = await in_thread(build, posting, resume or None, scenario_name(name or "from-posting"), lambda: [], None)
     return JSONResponse(
         {
             "scenario": scenario_fields(built.scenario),
@@ -179,7 +179,7 @@ async def draft_scenario(request: Request) -> Response:
 
 @guarded
 async def save_scenario(request: Request) -> Response:
-    name = _name(request.path_params["name"])
+    name = scenario_name(request.path_params["name"])
     data = await read_json(request)
     target = paths.user_scenarios_dir() / f"{name}.toml"
     base = scenarios.load_file(target) if target.exists() else None
@@ -195,7 +195,7 @@ async def save_scenario(request: Request) -> Response:
 
 @guarded
 async def check_scenario(request: Request) -> Response:
-    name = _name(request.path_params["name"])
+    name = scenario_name(request.path_params["name"])
     data = await read_json(request)
     try:
         sc = from_fields(name, data.get("scenario") or {}, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import secrets
@@ -131,9 +132,13 @@ async def session_socket(websocket: WebSocket) -> None:
             await websocket.close()
 
 
+@functools.cache
+def _index() -> str:
+    return (STATIC / "index.html").read_text(encoding="utf-8")
+
+
 async def page(request: HttpRequest) -> Response:
-    index = (STATIC / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(index, headers={"cache-control": "no-store"})
+    return HTMLResponse(_index(), headers={"cache-control": "no-store"})
 
 
 async def status(request: HttpRequest) -> Response:
@@ -152,7 +157,7 @@ async def warm(request: HttpRequest) -> Response:
     name = request.path_params["name"]
     with contextlib.suppress(TrainerError):
         voice = request.query_params.get("voice") or None
-        await asyncio.get_running_loop().run_in_executor(None, runner.warm_voice, api._name(name), voice)
+        await asyncio.get_running_loop().run_in_executor(None, runner.warm_voice, api.scenario_name(name), voice)
     return JSONResponse({"warm": name})
 
 

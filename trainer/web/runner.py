@@ -69,9 +69,8 @@ class Request:
 
 
 def _settings(sc: Scenario, voice: str | None = None) -> tts.VoiceSettings:
-    default = tts.VoiceSettings()
-    known = {name for name, _, _ in tts.voices()}
-    return tts.VoiceSettings((voice if voice in known else None) or sc.voice or default.voice, sc.rate or default.rate)
+    known = {name for name, _, _ in tts.voices()}  # the page may ask for a voice this machine lacks
+    return tts.VoiceSettings.for_scenario(voice if voice in known else None, None, sc.voice, sc.rate)
 
 
 def first_lines(sc: Scenario) -> list[str]:

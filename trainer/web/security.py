@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 from http.cookies import SimpleCookie
-from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -86,12 +85,8 @@ class Guard:
             await receive()  # the connect event
             await send({"type": "websocket.close", "code": 1008, "reason": why})  # before accept: HTTP 403
             return
-        wants_html = "text/html" in dict(_headers(scope)).get("accept", "")
+        wants_html = any(k == b"accept" and b"text/html" in v for k, v in scope["headers"])
         body = FORBIDDEN_PAGE if wants_html and status == 403 else why.encode()
         kind = b"text/html; charset=utf-8" if body is FORBIDDEN_PAGE else b"text/plain; charset=utf-8"
         await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", kind)]})
         await send({"type": "http.response.body", "body": body})
-
-
-def _headers(scope: Scope) -> list[tuple[str, Any]]:
-    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
