@@ -112,7 +112,7 @@ def start_app(home: Path) -> tuple[subprocess.Popen[str], str, float]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "trainer", "app", "--no-browser", "--port", "0"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=None if os.environ.get("BENCH_APP_TIMELINE") else subprocess.DEVNULL,
         text=True,
         env=dict(os.environ, TRAINER_HOME=str(home)),
         cwd=ROOT,

@@ -109,3 +109,19 @@ def test_the_interviewers_echo_alone_never_becomes_the_candidates_words(
     [run] = Store(trainer_home / "runs.sqlite3").runs()
     said = run.transcript["text"].lower()
     assert "time" in said and "nearly" not in said and "know" not in said, said
+
+
+def test_the_echo_explained_away_is_the_interviewers_recent_lines_not_only_the_last() -> None:
+    """Through speakers the tail of the line before the last can still be heard (the sound card
+    plays on after a line 'ends'): the words that explain an echo away are both recent lines."""
+    from trainer.session.practice import MicTurns
+
+    said = iter(["We will check references this week.", "Thanks for coming in today."])
+    current = {"line": next(said)}
+    turns = MicTurns(None, None, None, None, None, lambda: current["line"])  # type: ignore[arg-type]
+    assert turns._said_lately() == "We will check references this week."
+    current["line"] = next(said)
+    recent = turns._said_lately()
+    heard = Transcript.from_words([Word("references", 0.1, 0.6), Word("this", 0.6, 0.8), Word("week", 0.8, 1.1)])
+    assert drop_echo(heard, recent, until_s=1.2).words == []
+    assert drop_echo(heard, current["line"], until_s=1.2).words == heard.words  # the last line alone: kept

@@ -34,6 +34,26 @@ def test_assess(text: str, verdict: str) -> None:
     assert assess(text) == verdict
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # Whisper's punctuation: it heard the voice rise or fall.
+        ("Do you have any reservations about my experience that I could speak to?", "complete"),
+        ("I know the tool here is Power BI, and I'm confident I'll pick it up quickly.", "unsure"),
+        ("So that is my answer.", "unsure"),  # an opener midway ("is my") is not a question
+        ("And may I reach out by email if I think of other questions.", "complete"),  # "?" left out
+        ("Any concerns about my background? Maybe the healthcare side, that I haven't addressed.", "complete"),
+        ("Any gaps? I think I covered the rest.", "unsure"),  # a statement after the question
+        ("I led the redesign of our onboarding flow,", "open"),
+        ("I led the redesign and...", "open"),
+        ("I'd say that's what I'd like to speak to.", "unsure"),  # a "." after an open word ends it
+        ("Thank you for your time.", "complete"),
+    ],
+)
+def test_assess_punctuated(text: str, verdict: str) -> None:
+    assert assess(text) == verdict
+
+
 def test_a_finished_question_ends_the_turn_sooner_than_the_fixed_wait() -> None:
     engine = create("pocketsphinx", EngineOptions())
     clip = natural("What is the next step in the hiring process?", tail=3.0)

@@ -262,3 +262,79 @@ def test_a_piece_cut_mid_speech_keeps_the_room_so_the_speech_after_the_cut_is_he
     assert heard > 20, "the speech should run on well past the first cut"
     assert missed / heard < 0.1, f"{missed} of {heard} blocks of speech after a cut were called quiet"
     stream.finish()
+
+
+def test_a_decode_that_says_its_words_twice_is_degenerate() -> None:
+    """Seen with a second of quiet before a short question: the question written twice, the copy
+    squeezed into the same seconds (no word past the end, too short to compress badly). Built by
+    hand, as faster-whisper returns it: Whisper cannot be made to loop on demand."""
+    said = [("whats", 0.5, 0.7), ("the", 0.7, 0.8), ("next", 0.8, 1.0), ("step", 1.0, 1.3), ("and", 1.4, 1.5)]
+    said += [("when", 1.5, 1.7), ("do", 1.7, 1.8), ("you", 1.8, 1.9), ("decide", 1.9, 2.4)]
+    looped = said + [(w, 2.4 + k * 0.05, 2.45 + k * 0.05) for k, (w, _, _) in enumerate(said)]
+    assert whisper_engine.degenerate([_segment(looped)], seconds=3.5)
+    assert not whisper_engine.degenerate([_segment(said)], seconds=3.5)
+    # a speaker's own short repetition ("very, very") is speech
+    assert not whisper_engine.repeats(["it", "was", "very", "very", "good"])
+
+
+def test_a_long_wait_before_the_answer_is_not_decoded(whisper) -> None:  # type: ignore[no-untyped-def]
+    """Six seconds of thinking before a short answer: only the last half second of that quiet stays
+    in the piece, so the answer is decoded in Whisper's short window; word times still count from
+    the start of the turn, and the guess at the pause carries Whisper's question mark."""
+    audio = silence(6.0).with_noise_floor(-50) + natural(
+        "What is the next step, and when do you decide?", lead=0.0, tail=0.8
+    )
+    stream = whisper.stream()
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if stream._speculative is not None:
+            stream._speculative.result()
+    assert stream._start_s >= 6.0 - whisper_engine.LEAD_S - 0.11
+    guess = stream.guess()
+    assert guess is not None and guess.endswith("?"), guess
+    tr = stream.finish()
+    assert tr.words and tr.words[0].start >= 5.9, tr.words[:2]
+    assert "next" in words(tr.text) and "decide" in words(tr.text), tr.text
+
+
+def test_a_long_piece_cut_at_the_closing_pause_keeps_its_guess(whisper) -> None:  # type: ignore[no-untyped-def]
+    """A turn over 8 s long whose speaker stops: the pause is long enough to cut the piece at, and
+    the guess made in it becomes the piece and stays the turn's guess (it was thrown away once,
+    and the turn then waited 2-3.5 s for a decision the guess would have made at 0.5 s)."""
+    audio = natural(SAID[0] + " What is the next step?", tail=1.0)
+    stream = whisper.stream()
+    guesses = []
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if stream._speculative is not None:
+            stream._speculative.result()
+        guesses.append(stream.guess())
+    assert guesses[-1] is not None and guesses[-1].endswith("next step?"), guesses[-1]
+    stream.finish()
+
+
+def test_words_the_recognizer_invents_in_the_quiet_after_speech_are_not_in_the_guess(
+    whisper, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Whisper writes "Thank you." into quiet after speech, and a thanks ends a turn at once. The
+    decode is replaced by one that does so on demand (Whisper will not); the stream, its meter and
+    the audio are real."""
+    audio = natural("I have led crews of thirty people", tail=0.8)
+    speech_end = audio.duration - 0.8
+
+    def decode(pcm: bytes, offset: float, heard: str = "") -> list[Word]:
+        said = [Word("i", 0.5, 0.6), Word("led", 0.6, 0.9), Word("crews", 0.9, speech_end - 0.3, mark=".")]
+        return [
+            *said,
+            Word("thank", speech_end + 0.3, speech_end + 0.5),
+            Word("you", speech_end + 0.5, speech_end + 0.6, mark="."),
+        ]
+
+    monkeypatch.setattr(whisper, "decode", decode)
+    stream = whisper.stream()
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if stream._speculative is not None:
+            stream._speculative.result()
+    assert stream.guess() == "i led crews.", stream.guess()
+    stream.finish()

@@ -28,6 +28,10 @@ class Context:
     def sentence_of(self, i: int) -> int:
         return self.tokens[min(i, len(self.tokens) - 1)].sentence
 
+    def opens_question(self, i: int) -> bool:
+        """Does a question opener ("what is", "do you", "could I") start at word i?"""
+        return i in self._opener_starts
+
     def is_question(self, i: int) -> bool:
         """Is word i part of a question? A '?' ends its sentence, or an opener comes shortly before."""
         if not self.tokens:

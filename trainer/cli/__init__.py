@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
@@ -50,7 +51,13 @@ def _stop(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     # Library code logs (never prints); warnings reach the user as one line each on stderr.
-    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    # TRAINER_LOG=debug shows the library's timings (when a turn ended and why), for reports of lag.
+    level = os.environ.get("TRAINER_LOG", "warning").upper()
+    debug = level == "DEBUG"
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        format="%(relativeCreated)9.0f ms %(name)s: %(message)s" if debug else "warning: %(message)s",
+    )
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _stop)
     try:

@@ -4,6 +4,7 @@ and `trainer demo`."""
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from trainer.speech.transcript import Transcript
 
 log = logging.getLogger("trainer.session.practice")
 LINGER_LISTEN_S = 4.0  # after the goodbye, how long we listen for a candidate who talks on
+ECHO_LINES = 2  # the interviewer's lines whose echo is taken out of what the microphone hears
 
 
 def candidate_turn(t: Turn, hesitations: Hesitations | None = None) -> CandidateTurn:
@@ -83,11 +85,20 @@ class MicTurns:
         self._last_line = last_line
         self._stopped = False
         self._hesitations = Hesitations(engine)
+        self._lines: deque[str] = deque(maxlen=ECHO_LINES)
+
+    def _said_lately(self) -> str | None:
+        """The interviewer's recent lines: through speakers, the tail of the line before the last
+        can still reach the microphone (the sound card's buffer plays on after the line 'ends')."""
+        line = self._last_line()
+        if line is not None and (not self._lines or self._lines[-1] != line):
+            self._lines.append(line)
+        return " ".join(self._lines) or None
 
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
         if self._stopped:
             return None  # the microphone is gone, or the user stopped the session
-        line = self._last_line()
+        line = self._said_lately()
         overlap = overlapping.check(self._mic.drain(), line, self._engine)
         if overlap.blocks:
             log.warning("you started speaking while the interviewer was talking; that part is kept")

@@ -148,10 +148,12 @@ def listen(
                 ending = _ending(stream, partial, options, said_so_far) if options.adaptive else None
                 if ending == "complete" and detector.quiet_s >= options.complete_s:
                     ended_by = "complete"
+                    log.debug("complete after %.1f s of quiet: %r", detector.quiet_s, stream.guess())
                     break
                 limit = options.silence_s + (options.open_extra_s if ending == "open" else 0.0)
                 if detector.quiet_s >= limit:
                     ended_by = "silence"
+                    log.debug("quiet for %.1f s, the turn read as %s: %r", detector.quiet_s, ending, stream.guess())
                     break
             if prefix and not detector.heard and elapsed - prefix_s >= options.silence_s + 1.0:
                 ended_by = "silence"  # they had said it all over the interviewer's line
@@ -182,6 +184,7 @@ def listen(
         log.warning("recognition was stopped; the turn's recording is kept")
         transcript, ended_by = Transcript("", [], None), "interrupt"
     latency = time.monotonic() - t0
+    log.debug("turn ended by %s; the final transcript took %.2f s", ended_by, latency)
     if not detector.heard and not prefix:
         # No block rose above the room's noise: whatever the recognizer made of the hiss is not speech.
         transcript = Transcript("", [], transcript.engine)
@@ -190,7 +193,10 @@ def listen(
 
 
 def _ending(stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str]) -> str:
-    text = stream.guess() or partial
+    text = stream.guess()
+    if text is None and stream.guesses:
+        return "unsure"  # the guess is on its way; the companion's partial is too rough to end on
+    text = text or partial
     if text not in seen:
         seen[text] = assess(text)
     return seen[text]

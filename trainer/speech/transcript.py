@@ -11,6 +11,9 @@ class Word:
     start: float  # seconds from the start of the turn
     end: float
     confidence: float | None = None
+    # The punctuation the recognizer wrote after the word ("?", ".", ","; Whisper writes it): how a
+    # sentence ended tells whether the speaker has finished. The transcript's text leaves it out.
+    mark: str = ""
 
 
 @dataclass

@@ -2,8 +2,9 @@
 a thanks, a goodbye) and later when it trails off mid-thought ("and...", "um", "because").
 
 Judged on the recognizer's best guess of the turn so far (Whisper's speculative decode at the
-pause, or the streaming engines' partial text), by the same question detection the checklist
-judge uses.
+pause, or the streaming engines' partial text). Whisper punctuates, and how it ended the last
+sentence ("?", "." or "...") is the strongest sign there is in text: it hears the voice fall or
+rise. Without punctuation, the same question detection the checklist judge uses decides.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ STRANDED = frozenset("like for to on with about at from in of into".split())
 WH_WORDS = frozenset("what who whom which where whats whos wheres".split())
 CLOSING_WORDS = frozenset({"thank", "thanks", "goodbye", "bye"})
 LAST_WORDS = 12  # how far back a question opener governs the end of the turn
+QUESTION_TAILS = frozenset("or maybe perhaps especially particularly like say anything something".split())
+LEAD_INS = frozenset("and so but also okay ok great well then now oh right yes".split())  # "and may I..."
 THANKS_REACH = 8  # "thanks again, I really enjoyed our conversation": a thanks this near the end closes
 
 
@@ -38,14 +41,52 @@ def assess(text: str) -> str:
     if not words:
         return "unsure"
     last_said = text.lower().rstrip(" .,!?…").rsplit(maxsplit=1)[-1]  # fillers are not among `words`
-    if last_said in FILLERS or (words[-1] in OPEN_ENDINGS and not _wh_question_ends(ctx)):
+    if last_said in FILLERS:
+        return "open"
+    ending = "…" if text.rstrip().endswith("...") else text.rstrip()[-1]
+    if ending in "…,":  # the recognizer heard the voice trail off, or a clause that goes on
+        return "open"
+    if ending == "?":  # "...that I could speak to?" ends on a preposition and is finished
+        return "complete"
+    # A "." after an open word ("...that I could speak to.") means the recognizer heard the
+    # sentence end; only unpunctuated text is judged by its last word.
+    if ending not in ".!" and words[-1] in OPEN_ENDINGS and not _wh_question_ends(ctx):
         return "open"
     if CLOSING_WORDS & set(words[-THANKS_REACH:]):
         return "complete"
     last = len(words) - 1
+    if ending in ".!":  # a question written as a statement still opens as one ("What is the next step.")
+        return "complete" if _opens_as_question(ctx) or _tails_question(ctx) else "unsure"
     if ctx.is_question(last) and ctx.sentence_of(max(0, last - LAST_WORDS)) <= ctx.sentence_of(last):
         return "complete"
     return "unsure"
+
+
+def _opens_as_question(ctx: Context) -> bool:
+    """The last sentence begins with a question opener, perhaps after a word that leads in ("and
+    may I ...", "so what is ..."); in punctuated text an opener further in is a relative clause or
+    a statement ("I know the tool here is...", "so that is my answer")."""
+    last = len(ctx.words) - 1
+    first = next(i for i in range(last + 1) if ctx.sentence_of(i) == ctx.sentence_of(last))
+    while first < last and ctx.words[first] in LEAD_INS:
+        first += 1
+    return ctx.opens_question(first)
+
+
+def _tails_question(ctx: Context) -> bool:
+    """The last sentence is a short tail added to a question just asked ("Any concerns about my
+    background? Maybe the healthcare side, that I haven't addressed."): it starts with a word
+    that narrows or widens the question rather than a new statement. A recognizer that decoded
+    the tail apart from its question writes it as a sentence of its own."""
+    last = len(ctx.words) - 1
+    sent = ctx.sentence_of(last)
+    first = next(i for i in range(last + 1) if ctx.sentence_of(i) == sent)
+    return (
+        sent > 0
+        and last - first < LAST_WORDS
+        and ctx.text.sentences[sent - 1].question
+        and ctx.words[first] in QUESTION_TAILS
+    )
 
 
 def _wh_question_ends(ctx: Context) -> bool:

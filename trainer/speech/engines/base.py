@@ -22,6 +22,10 @@ class EngineOptions:
 class Stream(ABC):
     """One utterance being recognized as audio arrives."""
 
+    # True when guess() gives the turn's text at a pause: until it does, the partial text (from a
+    # weaker companion engine) is not enough to end the turn on.
+    guesses = False
+
     @abstractmethod
     def accept(self, pcm: bytes) -> str:
         """Feed 16 kHz mono 16-bit PCM; returns the partial text so far."""

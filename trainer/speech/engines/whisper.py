@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,12 +63,28 @@ TOKENS_PER_S = 12  # a cap on the short decode's length, far above speech, so a 
 # time left for them (seen: "... today really you decide thanks ... today really", the repeat all
 # at the window's end). Words that start this close to the end of the audio have none left.
 PAST_END_S = 0.1
+REPEAT_WORDS = 4  # a run this long said twice in a row is a loop, not a speaker's repetition
 
 
 def degenerate(segments: list[Any], seconds: float) -> bool:
     """A short-window decode (faster-whisper segments of `seconds` of audio) that loops or doubts."""
     past_end = sum(1 for s in segments for w in s.words or [] if w.start >= seconds - PAST_END_S)
-    return past_end > 1 or any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments)
+    words = [w.word.strip().lower().strip('.,!?;:"') for s in segments for w in s.words or []]
+    return (
+        past_end > 1
+        or repeats(words)
+        or any(s.compression_ratio > MAX_COMPRESSION or s.avg_logprob < MIN_LOGPROB for s in segments)
+    )
+
+
+def repeats(words: list[str]) -> bool:
+    """The words end by saying their last REPEAT_WORDS or more again: Whisper, given quiet before
+    short speech, sometimes writes the speech twice ("what's the next step ... what's the next
+    step ..."), the copy squeezed into the same seconds."""
+    for n in range(REPEAT_WORDS, len(words) // 2 + 1):
+        if words[-n:] == words[-2 * n : -n]:
+            return True
+    return False
 
 
 _LOCK = threading.Lock()
@@ -155,6 +172,13 @@ def hint_prompt(hints: tuple[str, ...]) -> str | None:
 
 
 ONSET_S = 0.15  # speech this long without a gap starts an utterance
+# Quiet kept before the first speech of a turn (a soft start the meter misses). The rest is
+# dropped: a candidate who thinks for five seconds before answering would otherwise push a short
+# answer past SHORT_WINDOW_MAX_S into the slow full-window decode the interviewer waits for.
+LEAD_S = 0.5
+# Whisper writes "Thank you." into quiet after speech; a guess's word that starts this long after
+# the meter's last speech is such an invention, and would end the turn as a thanks.
+INVENTED_AFTER_S = 0.15
 
 # The second listen for hesitations (trainer/speech/fillers.py): a prompt full of them makes
 # Whisper write them down. On 60 sentences of other people's closes (piper's voice, fillers set
@@ -179,6 +203,8 @@ def _pieces(x: np.ndarray) -> list[tuple[int, np.ndarray]]:
 
 
 class WhisperStream(Stream):
+    guesses = True
+
     def __init__(self, engine: WhisperEngine) -> None:
         self._engine = engine
         self._pool = ThreadPoolExecutor(max_workers=1)
@@ -196,6 +222,8 @@ class WhisperStream(Stream):
         self._abort = threading.Event()  # set: the speculative decode is stale, stop it
         self._stale: Future[list[Word]] | None = None  # a guess still decoding after the speaker went on
         self._guessed = 0  # blocks of the piece the guess covers
+        self._speech_end = 0.0  # where the speech the guess covers ends (seconds into the stream)
+        self._guess_ends: dict[Future[list[Word]], float] = {}  # the same, for guesses kept as pieces
         self._finishing = False
 
     def _decode(
@@ -207,7 +235,9 @@ class WhisperStream(Stream):
         abort: threading.Event | None = None,
     ) -> list[Word]:
         # The previous piece's words as this one's prompt, as Whisper does within one long file.
-        heard = " ".join(w.text for w in before.result()) if before is not None else ""
+        # Punctuated, as Whisper writes: an unpunctuated prompt makes it leave out the "?" that
+        # ends a question, which the end of turn listens for.
+        heard = " ".join(w.text + w.mark for w in before.result()) if before is not None else ""
         _ABORT.event = abort
         try:
             words = self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
@@ -216,7 +246,7 @@ class WhisperStream(Stream):
         if onset is None:
             return words
         # Whisper dates a first word to the start of its input; the level meter knows better.
-        return [Word(w.text, max(w.start, onset), max(w.end, onset), w.confidence) for w in words]
+        return [replace(w, start=max(w.start, onset), end=max(w.end, onset)) for w in words]
 
     def _submit(self, pcm: bytes, abort: threading.Event | None = None) -> Future[list[Word]]:
         onset = self._start_s + self._onset if self._onset is not None else None
@@ -232,16 +262,18 @@ class WhisperStream(Stream):
         self._speculative = None
 
     def _cut(self) -> None:
+        if self._speculative is not None and not self._finishing:
+            # A pause long enough to cut at, with the piece up to it already being guessed: that
+            # guess is the piece (only quiet came after it), and it stays the turn's guess.
+            self._keep_guess()
+            return
         pcm = b"".join(self._pending)
         if self._detector.heard or len(pcm) > RATE * WIDTH:
             # The whole piece is decoded: trimming it to the metered speech was measured to cost
             # words (WER 8.8% -> 11.3%), the meter missing soft starts and short words.
             # At the end of the turn, a guess made during the closing pause is the piece's words
             # (only quiet came after it). Mid-turn pieces are decoded whole, as measured.
-            final = self._speculative if self._finishing else None
-            self._decoded.append(final or self._submit(pcm))
-        if self._speculative is not None and not self._finishing:
-            self._drop_guess()
+            self._decoded.append(self._speculative or self._submit(pcm))
         self._speculative = None
         self._pending = []
         self._start_s = self._elapsed
@@ -250,9 +282,11 @@ class WhisperStream(Stream):
         self._run_start = None
 
     def _keep_guess(self) -> None:
-        """The speaker went on after a guess on a long piece: the piece ends where the guess did."""
+        """The piece ends where the guess did (the speaker went on after a guess on a long piece,
+        or paused long enough to cut at)."""
         assert self._speculative is not None
         self._decoded.append(self._speculative)
+        self._guess_ends[self._speculative] = self._speech_end
         kept, rest = self._pending[: self._guessed], self._pending[self._guessed :]
         kept_s = sum(map(len, kept)) / (RATE * WIDTH)
         self._speculative, self._pending, self._start_s = None, rest, self._start_s + kept_s
@@ -262,17 +296,24 @@ class WhisperStream(Stream):
         self._onset = None
         self._run_start = None if self._run_start is None else max(0.0, self._run_start - kept_s)
 
+    def _drop_lead(self) -> None:
+        """Before any speech, keep only the last LEAD_S of quiet in the piece."""
+        while self._pending and (self._elapsed - self._start_s) - len(self._pending[0]) / (RATE * WIDTH) >= LEAD_S:
+            self._start_s += len(self._pending.pop(0)) / (RATE * WIDTH)
+
     def accept(self, pcm: bytes) -> str:
         self._pending.append(pcm)
-        into = self._elapsed - self._start_s
         self._elapsed += len(pcm) / (RATE * WIDTH)
+        if not self._detector.heard and not self._decoded:
+            self._drop_lead()
+        into = self._elapsed - self._start_s - len(pcm) / (RATE * WIDTH)
         if self._detector.update(pcm):
             if self._run_start is None:
                 self._run_start = into
             # Speech starts with two blocks in a row: a lone click or pop is not an onset.
             if self._onset is None and self._elapsed - self._start_s - self._run_start >= ONSET_S:
                 self._onset = self._run_start
-            if self._speculative is not None and into >= MIN_UTTERANCE_S:
+            if self._speculative is not None and into >= MIN_UTTERANCE_S and not _mid_sentence(self._speculative):
                 self._keep_guess()
             elif self._speculative is not None:  # the speaker went on: that guess is stale
                 self._drop_guess()
@@ -288,11 +329,17 @@ class WhisperStream(Stream):
                 self._abort = threading.Event()
                 self._speculative = self._submit(b"".join(self._pending), self._abort)
                 self._guessed = len(self._pending)
+                self._speech_end = self._elapsed - self._detector.quiet_s
         if self._companion is not None:
             self._companion_text = self._companion.accept(pcm)
         current = self._elapsed - self._start_s
         paused = self._detector.heard and self._detector.quiet_s >= UTTERANCE_GAP_S
-        if (paused and current >= MIN_UTTERANCE_S) or current >= MAX_UTTERANCE_S:
+        if paused and current >= MIN_UTTERANCE_S and self._speculative is not None:
+            # A long piece ends at a pause between sentences: a question cut at its comma would
+            # leave its last words a piece of their own, written as a statement.
+            if self._speculative.done() and not _mid_sentence(self._speculative):
+                self._cut()
+        elif (paused and current >= MIN_UTTERANCE_S) or current >= MAX_UTTERANCE_S:
             self._cut()
         done = [f.result() for f in self._decoded if f.done()]
         finished = " ".join(w.text for ws in done for w in ws)
@@ -300,12 +347,19 @@ class WhisperStream(Stream):
 
     def guess(self) -> str | None:
         spec = self._speculative
-        if spec is None or not spec.done() or spec.cancelled() or not all(f.done() for f in self._decoded):
+        if spec is None and self._detector.heard:
+            return None  # speech since the last piece, not decoded yet
+        ends = dict(self._guess_ends)
+        if spec is not None:
+            ends[spec] = self._speech_end
+        pieces = [*self._decoded, *([spec] if spec is not None else [])]
+        if not pieces or not all(f.done() and not f.cancelled() for f in pieces):
             return None
         try:
-            return " ".join(w.text for f in [*self._decoded, spec] for w in f.result())
+            words = [w for f in pieces for w in f.result() if w.start < ends.get(f, w.start + 1) + INVENTED_AFTER_S]
         except Exception:  # a failed decode shows at finish(), where it is handled
             return None
+        return " ".join(w.text + w.mark for w in words)
 
     def finish(self) -> Transcript:
         self._finishing = True
@@ -334,6 +388,22 @@ def merge_fillers(words: list[Word], companion: list[Word]) -> list[Word]:
         if not any(w.start - 0.05 <= middle <= w.end + 0.05 for w in words):
             merged.append(f)
     return sorted(merged, key=lambda w: w.start)
+
+
+def _mid_sentence(decode: Future[list[Word]]) -> bool:
+    """A finished decode whose last word does not end a sentence (no ".", "?" or "!" after it)."""
+    if not decode.done() or decode.cancelled() or decode.exception() is not None:
+        return False
+    words = decode.result()
+    return bool(words) and words[-1].mark not in (".", "?", "!")
+
+
+def _mark(raw: str) -> str:
+    """The punctuation Whisper wrote after a word: "?", "!", ".", ",", "…" (trailing off); else ""."""
+    tail = raw.rstrip("\"')")
+    if tail.endswith(("...", "…")):
+        return "…"
+    return tail[-1] if tail and tail[-1] in "?!.," else ""
 
 
 class WhisperEngine(Engine):
@@ -394,7 +464,8 @@ class WhisperEngine(Engine):
         out = []
         for seg in segments:
             for w in seg.words or []:
-                text = w.word.strip().lower().strip('.,!?;:"')
+                raw = w.word.strip()
+                text = raw.lower().strip('.,!?;:"')
                 if text:
                     out.append(
                         Word(
@@ -402,6 +473,7 @@ class WhisperEngine(Engine):
                             round(float(w.start) + offset, 3),
                             round(float(w.end) + offset, 3),
                             round(float(w.probability), 3),
+                            _mark(raw),
                         )
                     )
         return out
