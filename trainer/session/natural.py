@@ -14,6 +14,7 @@ import itertools
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -211,12 +212,14 @@ class _Engine:
         speed = min(1.4, max(0.7, rate / BASE_WPM))
         table = style(voice)
         kokoro = self._load()
+        began = time.monotonic()
         try:
             samples, rate_hz = kokoro.create(
                 text, voice=table, speed=speed, lang="en-gb" if voice[0] == "b" else "en-us"
             )
         except Exception as exc:
             raise NaturalVoiceError(f"the natural voice failed on {text[:40]!r} ({exc})") from None
+        log.debug("rendered %r in %.2f s", text[:30], time.monotonic() - began)
         return Audio.from_samples(np.asarray(samples, dtype=np.float32), int(rate_hz))
 
 

@@ -11,6 +11,7 @@ while the interviewer speaks (`Hesitations`); for a recording, after it is recog
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from difflib import SequenceMatcher
 
@@ -76,7 +77,10 @@ def with_hesitations(engine: Engine, transcript: Transcript, audio: Audio | None
     if audio is None or not transcript.words:
         return transcript
     try:
-        return add(transcript, engine.hesitant_words(audio))
+        began = time.monotonic()
+        second = engine.hesitant_words(audio)
+        log.debug("listened again to %.1f s for hesitations in %.2f s", audio.duration, time.monotonic() - began)
+        return add(transcript, second)
     except Exception as exc:  # a broken second listen must never lose the turn
         log.warning("listening again for hesitations failed (%s: %s)", type(exc).__name__, exc)
         return transcript

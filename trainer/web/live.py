@@ -142,6 +142,7 @@ class PageDisplay:
         self._link.send({"type": "partial", "text": text[-300:]})
 
     def __exit__(self, *exc: object) -> None:
+        log.debug("turn over; %d microphone blocks wait unread", self._link.pcm.qsize())
         self._link.send({"type": "turn-over"})
 
 

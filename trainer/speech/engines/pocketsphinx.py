@@ -24,7 +24,11 @@ def unavailable(options: EngineOptions) -> str | None:
 
 WARMUP_S = 3.0  # audio that adapts a fresh decoder before its first real pass
 SEGMENT_MIN_S = 6.0  # an utterance this long is closed at the next pause...
+# ...or this long for the companion, whose closes come at the pause the turn may end on: shorter
+# utterances close sooner (under 0.1 s against 0.36 s after 8 s), its partial text needs no more.
+COMPANION_SEGMENT_MIN_S = 3.0
 SEGMENT_GAP_S = 0.4  # ...of this much quiet
+LEAD_S = 0.5  # quiet kept before an utterance's first speech
 
 
 class PocketsphinxStream(Stream):
@@ -32,16 +36,18 @@ class PocketsphinxStream(Stream):
     search's memory and its final pass grow with utterance length (a 50 s utterance took 620 MB
     and 2.4 s to finish), so a long close is decoded piece by piece while it is spoken."""
 
-    def __init__(self, decoder, warm_up: bool) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, decoder, warm_up: bool, segment_min_s: float = SEGMENT_MIN_S) -> None:  # type: ignore[no-untyped-def]
         from trainer.speech.listen import SpeechDetector
 
         self._decoder = decoder
         self._warmup: list[bytes] | None = [] if warm_up else None
+        self._segment_min_s = segment_min_s
         self._detector = SpeechDetector()
         self._words: list[Word] = []
         self._offset = 0.0  # where the open utterance starts
         self._elapsed = 0.0
         self._open = False
+        self._held: list[bytes] = []  # quiet before the next utterance's speech (at most LEAD_S)
 
     def _start(self) -> None:
         self._decoder.start_utt()
@@ -62,13 +68,26 @@ class PocketsphinxStream(Stream):
 
     def _feed(self, pcm: bytes) -> None:
         if not self._open:
-            self._offset = self._elapsed
+            # Quiet before speech is held, not decoded: closing an utterance costs time in
+            # proportion to its length, and that close comes at the pause that ends the turn.
+            self._held.append(pcm)
+            self._elapsed += len(pcm) / 32000
+            if not self._detector.update(pcm):
+                while sum(map(len, self._held)) > LEAD_S * 32000:
+                    self._held.pop(0)
+                return
+            held, self._held = self._held, []
+            self._offset = self._elapsed - sum(map(len, held)) / 32000
             self._start()
             self._detector = self._detector.fresh()
+            for block in held:
+                self._decoder.process_raw(block, False, False)
+                self._detector.update(block)
+            return
         self._decoder.process_raw(pcm, False, False)
         self._elapsed += len(pcm) / 32000
         self._detector.update(pcm)
-        long_enough = self._elapsed - self._offset >= SEGMENT_MIN_S
+        long_enough = self._elapsed - self._offset >= self._segment_min_s
         if long_enough and self._detector.heard and self._detector.quiet_s >= SEGMENT_GAP_S:
             self._close()
 
@@ -118,6 +137,7 @@ class PocketsphinxEngine(Engine):
         if options.model:
             config["hmm"] = str(options.model)
         self._used = not redecode_first  # a companion engine needs no warm-up pass
+        self._segment_min_s = SEGMENT_MIN_S if final_passes else COMPANION_SEGMENT_MIN_S
         try:
             self._decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
@@ -128,7 +148,7 @@ class PocketsphinxEngine(Engine):
     def stream(self) -> Stream:
         first = not self._used
         self._used = True
-        return PocketsphinxStream(self._decoder, warm_up=first)
+        return PocketsphinxStream(self._decoder, warm_up=first, segment_min_s=self._segment_min_s)
 
 
 def create(options: EngineOptions) -> Engine:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
@@ -216,6 +217,10 @@ class WhisperStream(Stream):
         self._done_text: list[str] = []
         self._companion = engine.companion.stream() if engine.companion else None
         self._companion_text = ""
+        # pocketsphinx holds Python's lock while it decodes (about a third of the time, measured in
+        # `trainer app`), and Whisper's decode needs that lock between its stages: the companion
+        # waits while Whisper decodes, and catches up after.
+        self._companion_backlog: list[bytes] = []
         self._onset: float | None = None  # where speech starts in the current piece (seconds into it)
         self._run_start: float | None = None  # where the current run of speech blocks began
         self._speculative: Future[list[Word]] | None = None  # the piece so far, decoded while the speaker pauses
@@ -239,10 +244,12 @@ class WhisperStream(Stream):
         # ends a question, which the end of turn listens for.
         heard = " ".join(w.text + w.mark for w in before.result()) if before is not None else ""
         _ABORT.event = abort
+        began = time.monotonic()
         try:
             words = self._engine.decode(pcm, offset, heard[-PROMPT_CHARS:])
         finally:
             _ABORT.event = None
+        log.debug("decoded %.1f s of audio in %.2f s", len(pcm) / (RATE * WIDTH), time.monotonic() - began)
         if onset is None:
             return words
         # Whisper dates a first word to the start of its input; the level meter knows better.
@@ -331,7 +338,9 @@ class WhisperStream(Stream):
                 self._guessed = len(self._pending)
                 self._speech_end = self._elapsed - self._detector.quiet_s
         if self._companion is not None:
-            self._companion_text = self._companion.accept(pcm)
+            self._companion_backlog.append(pcm)
+            if not self._decoding():
+                self._catch_up_companion()
         current = self._elapsed - self._start_s
         paused = self._detector.heard and self._detector.quiet_s >= UTTERANCE_GAP_S
         if paused and current >= MIN_UTTERANCE_S and self._speculative is not None:
@@ -344,6 +353,17 @@ class WhisperStream(Stream):
         done = [f.result() for f in self._decoded if f.done()]
         finished = " ".join(w.text for ws in done for w in ws)
         return finished if self._companion is None else (self._companion_text or finished)
+
+    def _decoding(self) -> bool:
+        """Is Whisper decoding now (a guess, a stale guess stopping, or the last piece)?"""
+        running = [self._speculative, self._stale, self._decoded[-1] if self._decoded else None]
+        return any(f is not None and not f.done() for f in running)
+
+    def _catch_up_companion(self) -> None:
+        assert self._companion is not None
+        for block in self._companion_backlog:
+            self._companion_text = self._companion.accept(block)
+        self._companion_backlog.clear()
 
     def guess(self) -> str | None:
         spec = self._speculative
@@ -366,7 +386,10 @@ class WhisperStream(Stream):
         if self._pending:
             self._cut()
         # The companion finishes while Whisper decodes the last piece, not after it.
-        heard_by_companion = self._companion.finish().words if self._companion is not None else None
+        heard_by_companion = None
+        if self._companion is not None:
+            self._catch_up_companion()
+            heard_by_companion = self._companion.finish().words
         try:
             words = [w for f in self._decoded for w in f.result()]
         except KeyboardInterrupt:  # stopped while decoding: drop the pieces not started yet
