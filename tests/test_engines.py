@@ -151,3 +151,51 @@ def test_the_companion_beside_whisper_skips_the_final_passes_and_keeps_its_parti
     words = light.finish().words
     assert "hiring" in [w.text for w in words]
     assert all(0 <= w.start < w.end <= audio.duration + 0.1 for w in words)
+
+
+def test_pocketsphinx_holds_the_quiet_before_speech_instead_of_decoding_it(sphinx) -> None:  # type: ignore[no-untyped-def]
+    """Five seconds of thinking before a short answer: the utterance starts half a second before
+    the speech, so closing it at the pause that ends the turn costs as little as a short one.
+    Word times still count from the start of the turn."""
+    from trainer.speech.audio import dither
+    from trainer.speech.engines.pocketsphinx import LEAD_S
+
+    audio = natural("What is the next step in the hiring process?", lead=5.0, tail=0.8)
+    stream = sphinx.stream()
+    for block in audio.chunks(0.1):
+        stream.accept(dither(block))
+        if stream._open:
+            assert stream._offset >= 5.0 - LEAD_S - 0.2  # opened at the speech, not at the start
+    words = stream.finish().words
+    assert "hiring" in [w.text for w in words], words
+    assert words[0].start >= 4.4, words[0]
+
+
+def test_the_companion_waits_while_whisper_decodes_and_catches_up_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pocketsphinx holds Python's lock while it decodes, which slowed Whisper's decode 3-7 times
+    in `trainer app`: while a decode runs, the companion's blocks wait and are fed after. The decode
+    is held by the test (an Event) so that 'while' is certain; the companion and the audio are real."""
+    import threading
+
+    from trainer.speech.engines import whisper as whisper_engine
+
+    release = threading.Event()
+
+    def held_decode(self, pcm: bytes, offset: float, heard: str = "") -> list:  # type: ignore[no-untyped-def]
+        release.wait(timeout=30)
+        return []
+
+    monkeypatch.setattr(whisper_engine.WhisperEngine, "decode", held_decode)
+    engine = create("whisper", EngineOptions())
+    audio = natural("What is the next step in the hiring process?", tail=1.5)
+    stream = engine.stream()
+    waiting = []
+    for block in audio.chunks(0.1):
+        stream.accept(block)
+        waiting.append(len(stream._companion_backlog))
+    assert max(waiting) >= 5, waiting  # the guess started at the pause and is held: blocks wait
+    release.set()
+    stream._speculative.result(timeout=30)  # type: ignore[union-attr]
+    partial = stream.accept(bytes(3200))
+    assert stream._companion_backlog == [] and "hiring" in partial, partial
+    stream.finish()
