@@ -199,3 +199,18 @@ def test_the_companion_waits_while_whisper_decodes_and_catches_up_after(monkeypa
     partial = stream.accept(bytes(3200))
     assert stream._companion_backlog == [] and "hiring" in partial, partial
     stream.finish()
+
+
+def test_speech_from_the_first_block_is_kept_whole(sphinx) -> None:  # type: ignore[no-untyped-def]
+    """A recording that opens in speech gives the meter no room to measure yet (its floor is the
+    speech itself): nothing before the first speech it recognizes may be dropped as quiet."""
+    from trainer.speech.audio import dither
+
+    audio = natural("Banking is heavily regulated.", lead=0.0, tail=0.6) + natural(
+        "Every screen goes through review.", lead=0.0
+    )
+    stream = sphinx.stream()
+    for block in audio.chunks(0.1):
+        stream.accept(dither(block))
+    heard = [w.text for w in stream.finish().words]
+    assert "banking" in heard and "review" in heard, heard

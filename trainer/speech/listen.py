@@ -87,17 +87,34 @@ class SpeechDetector:
             return min(room) if room else MIN_SPEECH_DBFS
         return float(np.percentile(self.levels, 10))
 
+    @property
+    def threshold(self) -> float:
+        """The level above which a block is speech."""
+        return max(self.floor + SPEECH_ABOVE_FLOOR_DB, MIN_SPEECH_DBFS)
+
     def update(self, pcm: bytes) -> bool:
         """Feed a block; True if it holds speech."""
         level = level_dbfs(pcm)
         self.levels.append(level)
-        speech = level > max(self.floor + SPEECH_ABOVE_FLOOR_DB, MIN_SPEECH_DBFS)
+        speech = level > self.threshold
         seconds = len(pcm) / (RATE * WIDTH)
         if speech:
             self.heard, self.quiet_s = True, 0.0
         else:
             self.quiet_s += seconds
         return speech
+
+
+def lead_trimmed(blocks: list[bytes], detector: SpeechDetector, lead_s: float) -> list[bytes]:
+    """`blocks` from `lead_s` before the first one louder than the room as `detector` knows it now.
+    Judged when speech is first heard, not block by block: a recording that opens in speech gives
+    the meter no room yet, and its first words would read as quiet."""
+    first = next((i for i, b in enumerate(blocks) if level_dbfs(b) > detector.threshold), len(blocks) - 1)
+    keep, i = 0.0, first
+    while i > 0 and keep + len(blocks[i - 1]) / (RATE * WIDTH) <= lead_s + 1e-9:
+        i -= 1
+        keep += len(blocks[i]) / (RATE * WIDTH)
+    return blocks[i:]
 
 
 def listen(

@@ -47,7 +47,7 @@ class PocketsphinxStream(Stream):
         self._offset = 0.0  # where the open utterance starts
         self._elapsed = 0.0
         self._open = False
-        self._held: list[bytes] = []  # quiet before the next utterance's speech (at most LEAD_S)
+        self._held: list[bytes] = []  # what came before the next utterance's first heard speech
 
     def _start(self) -> None:
         self._decoder.start_utt()
@@ -73,10 +73,10 @@ class PocketsphinxStream(Stream):
             self._held.append(pcm)
             self._elapsed += len(pcm) / 32000
             if not self._detector.update(pcm):
-                while sum(map(len, self._held)) > LEAD_S * 32000:
-                    self._held.pop(0)
                 return
-            held, self._held = self._held, []
+            from trainer.speech.listen import lead_trimmed
+
+            held, self._held = lead_trimmed(self._held, self._detector, LEAD_S), []
             self._offset = self._elapsed - sum(map(len, held)) / 32000
             self._start()
             self._detector = self._detector.fresh()
@@ -120,6 +120,12 @@ class PocketsphinxStream(Stream):
     def finish(self) -> Transcript:
         if self._warmup is not None:
             self._flush_warmup()
+        if not self._open and self._held:  # the meter never told speech from the room: decode it all
+            held, self._held = self._held, []
+            self._offset = self._elapsed - sum(map(len, held)) / 32000
+            self._start()
+            for block in held:
+                self._decoder.process_raw(block, False, False)
         if self._open:
             self._close()
         return Transcript.from_words(self._words, engine="pocketsphinx")

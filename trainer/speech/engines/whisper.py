@@ -26,7 +26,7 @@ from trainer.errors import ModelError
 from trainer.speech import models
 from trainer.speech.audio import RATE, WIDTH, Audio
 from trainer.speech.engines.base import Engine, EngineOptions, Stream
-from trainer.speech.listen import SpeechDetector
+from trainer.speech.listen import SpeechDetector, lead_trimmed
 from trainer.speech.transcript import Transcript, Word
 
 log = logging.getLogger("trainer.speech.engines.whisper")
@@ -304,17 +304,20 @@ class WhisperStream(Stream):
         self._run_start = None if self._run_start is None else max(0.0, self._run_start - kept_s)
 
     def _drop_lead(self) -> None:
-        """Before any speech, keep only the last LEAD_S of quiet in the piece."""
-        while self._pending and (self._elapsed - self._start_s) - len(self._pending[0]) / (RATE * WIDTH) >= LEAD_S:
-            self._start_s += len(self._pending.pop(0)) / (RATE * WIDTH)
+        """At the turn's first speech, keep only LEAD_S of the quiet before it in the piece."""
+        kept = lead_trimmed(self._pending, self._detector, LEAD_S)
+        self._start_s += sum(map(len, self._pending[: len(self._pending) - len(kept)])) / (RATE * WIDTH)
+        self._pending = kept
 
     def accept(self, pcm: bytes) -> str:
         self._pending.append(pcm)
         self._elapsed += len(pcm) / (RATE * WIDTH)
-        if not self._detector.heard and not self._decoded:
+        first_speech = not self._detector.heard
+        speech = self._detector.update(pcm)
+        if speech and first_speech and not self._decoded:
             self._drop_lead()
         into = self._elapsed - self._start_s - len(pcm) / (RATE * WIDTH)
-        if self._detector.update(pcm):
+        if speech:
             if self._run_start is None:
                 self._run_start = into
             # Speech starts with two blocks in a row: a lone click or pop is not an onset.
