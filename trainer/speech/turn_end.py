@@ -62,12 +62,18 @@ def assess(text: str) -> str:
     return "unsure"
 
 
+def _last_sentence_start(ctx: Context) -> int:
+    """The index of the first word of the last sentence."""
+    sent = ctx.sentence_of(len(ctx.words) - 1)
+    return next(i for i in range(len(ctx.words)) if ctx.sentence_of(i) == sent)
+
+
 def _opens_as_question(ctx: Context) -> bool:
     """The last sentence begins with a question opener, perhaps after a word that leads in ("and
     may I ...", "so what is ..."); in punctuated text an opener further in is a relative clause or
     a statement ("I know the tool here is...", "so that is my answer")."""
     last = len(ctx.words) - 1
-    first = next(i for i in range(last + 1) if ctx.sentence_of(i) == ctx.sentence_of(last))
+    first = _last_sentence_start(ctx)
     while first < last and ctx.words[first] in LEAD_INS:
         first += 1
     return ctx.opens_question(first)
@@ -80,7 +86,7 @@ def _tails_question(ctx: Context) -> bool:
     the tail apart from its question writes it as a sentence of its own."""
     last = len(ctx.words) - 1
     sent = ctx.sentence_of(last)
-    first = next(i for i in range(last + 1) if ctx.sentence_of(i) == sent)
+    first = _last_sentence_start(ctx)
     return (
         sent > 0
         and last - first < LAST_WORDS

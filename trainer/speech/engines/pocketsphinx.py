@@ -66,6 +66,15 @@ class PocketsphinxStream(Stream):
             end = self._offset + (seg.end_frame + 1) / FRAMES_PER_SECOND
             self._words.append(Word(text, round(start, 3), round(end, 3), round(float(seg.prob), 3)))
 
+    def _open_with(self, held: list[bytes]) -> None:
+        """Start an utterance with the blocks held before it (the last `held` ones received)."""
+        self._held = []
+        self._offset = self._elapsed - sum(map(len, held)) / 32000
+        self._start()
+        for block in held:
+            self._decoder.process_raw(block, False, False)
+            self._detector.update(block)
+
     def _feed(self, pcm: bytes) -> None:
         if not self._open:
             # Quiet before speech is held, not decoded: closing an utterance costs time in
@@ -76,13 +85,8 @@ class PocketsphinxStream(Stream):
                 return
             from trainer.speech.listen import lead_trimmed
 
-            held, self._held = lead_trimmed(self._held, self._detector, LEAD_S), []
-            self._offset = self._elapsed - sum(map(len, held)) / 32000
-            self._start()
             self._detector = self._detector.fresh()
-            for block in held:
-                self._decoder.process_raw(block, False, False)
-                self._detector.update(block)
+            self._open_with(lead_trimmed(self._held, self._detector, LEAD_S))
             return
         self._decoder.process_raw(pcm, False, False)
         self._elapsed += len(pcm) / 32000
@@ -121,11 +125,7 @@ class PocketsphinxStream(Stream):
         if self._warmup is not None:
             self._flush_warmup()
         if not self._open and self._held:  # the meter never told speech from the room: decode it all
-            held, self._held = self._held, []
-            self._offset = self._elapsed - sum(map(len, held)) / 32000
-            self._start()
-            for block in held:
-                self._decoder.process_raw(block, False, False)
+            self._open_with(self._held)
         if self._open:
             self._close()
         return Transcript.from_words(self._words, engine="pocketsphinx")
