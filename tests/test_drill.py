@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -164,8 +163,13 @@ def test_ctrl_c_ends_the_drill_with_its_summary_and_keeps_the_reps(trainer_home:
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("Thank you for your time today.\n")
     proc.stdin.flush()
-    assert proc.stdout.readline().startswith("Rep 1: ✓ counted")  # judged; now waiting for rep 2
-    time.sleep(0.5)
+    assert proc.stdout.readline().startswith("Rep 1: ✓ counted")  # judged
+    assert proc.stderr is not None
+    cues = 0
+    while cues < 2:  # the interviewer's cue for rep 2: the drill now waits for it
+        line = proc.stderr.readline()
+        assert line, "the drill ended before cueing rep 2"
+        cues += line.startswith("Interviewer:")
     proc.send_signal(signal.SIGINT)
     out, errs = proc.communicate(timeout=60)
     assert proc.returncode == 0, errs
