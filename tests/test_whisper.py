@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -338,3 +339,50 @@ def test_words_the_recognizer_invents_in_the_quiet_after_speech_are_not_in_the_g
             stream._speculative.result()
     assert stream.guess() == "i led crews.", stream.guess()
     stream.finish()
+
+
+def test_a_guess_at_a_sentence_end_still_decoding_when_the_speaker_goes_on_cuts_the_piece_there(
+    whisper,
+) -> None:  # type: ignore[no-untyped-def]
+    """A sentence of over KEEP_GUESS_S, a short breath, then more: the guess made in the breath is
+    still decoding when the speech resumes; it ends a sentence, so the piece is cut there once it
+    is done, and the turn's last piece (the one the interviewer waits for) is the short one after."""
+    said = "I have led night crews of thirty five people, and I train every new hire myself."
+    first = natural(said, tail=0.0)
+    assert whisper_engine.KEEP_GUESS_S < first.duration < whisper_engine.MIN_UTTERANCE_S
+    audio = first + silence(0.3).with_noise_floor(-50) + natural("What is the next step?", lead=0.0, tail=0.8)
+    stream = whisper.stream()
+    candidates = 0
+    for chunk in audio.chunks(0.1):
+        if stream._stale is not None:
+            stream._stale.exception()  # a machine fast enough to stop a stale guess in the pause
+        stream.accept(chunk)
+        candidates += stream._candidate is not None
+    assert candidates, "the guess in the breath should have been held until it was done"
+    tr = stream.finish()
+    assert len(stream._decoded) == 2, [f.result() for f in stream._decoded]
+    assert words(" ".join(w.text for w in stream._decoded[-1].result())) == words("What is the next step?")
+    ref, hyp = words(f"{said} What is the next step?"), words(tr.text)
+    assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text
+
+
+def _spoken_until(seconds: float, total: float) -> np.ndarray:
+    """A tone standing in for speech up to `seconds`, then quiet to `total`."""
+    t = np.arange(int(total * 16000)) / 16000
+    return np.where(t < seconds, 0.3 * np.sin(2 * np.pi * 220 * t), 0.0).astype(np.float32)
+
+
+def test_a_sentence_said_again_after_the_speech_is_trimmed_not_decoded_again() -> None:
+    """Whisper in the short window, prompted with the words before the piece, often writes the
+    piece's sentence again once it runs out of audio. When the words before the repeat reach the
+    end of the speech, they are the piece; when they stop short, the repeat stood in for words
+    said, and nothing is kept (the full window decodes it). Built by hand: Whisper cannot be made
+    to loop on demand."""
+    said = [Word("what", 0.3, 0.5), Word("are", 0.5, 0.6), Word("the", 0.6, 0.7), Word("next", 0.7, 1.0)]
+    said += [Word("steps", 1.0, 1.4, mark="?")]
+    looped = said + [replace(w, start=1.5 + 0.1 * k, end=1.55 + 0.1 * k) for k, w in enumerate(said)]
+    assert whisper_engine.loop_trimmed(looped, _spoken_until(1.4, 2.0)) == said
+    assert whisper_engine.loop_trimmed(looped, _spoken_until(2.6, 3.0)) is None  # speech went on
+    # two sentences that open alike but differently are speech, not a loop
+    other = said + [Word("what", 1.5, 1.6), Word("are", 1.6, 1.7), Word("your", 1.7, 1.8), Word("hours", 1.8, 2.0)]
+    assert whisper_engine.loop_trimmed(other, _spoken_until(2.0, 2.4)) is None
