@@ -44,6 +44,12 @@ def test_assess(text: str, verdict: str) -> None:
         ("And may I reach out by email if I think of other questions.", "complete"),  # "?" left out
         ("Any concerns about my background? Maybe the healthcare side, that I haven't addressed.", "complete"),
         ("Any gaps? I think I covered the rest.", "unsure"),  # a statement after the question
+        # a tail the recognizer cut into sentences of its own
+        ("Anything holding you back on me? maybe the enterprise question. that i can address.", "complete"),
+        (
+            "Anything holding you back? maybe not. I think we covered my background and my work in depth today.",
+            "unsure",
+        ),
         ("I led the redesign of our onboarding flow,", "open"),
         ("I led the redesign and...", "open"),
         ("I'd say that's what I'd like to speak to.", "unsure"),  # a "." after an open word ends it

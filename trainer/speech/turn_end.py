@@ -80,19 +80,17 @@ def _opens_as_question(ctx: Context) -> bool:
 
 
 def _tails_question(ctx: Context) -> bool:
-    """The last sentence is a short tail added to a question just asked ("Any concerns about my
-    background? Maybe the healthcare side, that I haven't addressed."): it starts with a word
+    """The words after a question just asked are a short tail to it ("Any concerns about my
+    background? Maybe the healthcare side, that I haven't addressed."): they start with a word
     that narrows or widens the question rather than a new statement. A recognizer that decoded
-    the tail apart from its question writes it as a sentence of its own."""
+    the tail apart from its question writes it as a sentence of its own, or as several ("... back
+    on me? maybe the enterprise question. that i can address before i leave.")."""
     last = len(ctx.words) - 1
-    sent = ctx.sentence_of(last)
-    first = _last_sentence_start(ctx)
-    return (
-        sent > 0
-        and last - first < LAST_WORDS
-        and ctx.text.sentences[sent - 1].question
-        and ctx.words[first] in QUESTION_TAILS
-    )
+    asked = [i for i in range(ctx.sentence_of(last)) if ctx.text.sentences[i].question]
+    if not asked:
+        return False
+    first = next((i for i in range(last + 1) if ctx.sentence_of(i) > asked[-1]), None)
+    return first is not None and last - first < LAST_WORDS and ctx.words[first] in QUESTION_TAILS
 
 
 def _wh_question_ends(ctx: Context) -> bool:
