@@ -84,7 +84,7 @@ def main() -> None:
         turn = listen(paced(speech), engine.stream(), ListenOptions(adaptive=True))
         answer = time.monotonic() - t0 - speech.duration
         ref, hyp = words(text), words(turn.transcript.text)
-        early = answer < 0  # ended at a question inside the turn
+        early = answer < -0.5  # ended at a question inside the turn (a pause after it), before its last words
         wrong = Levenshtein.distance(ref, hyp)
         if not early:
             answers.append(answer)

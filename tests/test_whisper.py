@@ -386,3 +386,13 @@ def test_a_sentence_said_again_after_the_speech_is_trimmed_not_decoded_again() -
     # two sentences that open alike but differently are speech, not a loop
     other = said + [Word("what", 1.5, 1.6), Word("are", 1.6, 1.7), Word("your", 1.7, 1.8), Word("hours", 1.8, 2.0)]
     assert whisper_engine.loop_trimmed(other, _spoken_until(2.0, 2.4)) is None
+
+
+def test_a_guess_that_stops_on_an_open_word_does_not_end_a_sentence_to_cut_at() -> None:
+    """Whisper puts a "." where its audio stops, even mid-sentence ("... I opened the Midwest for.");
+    a piece cut there loses the context of the words after it (they were seen left out)."""
+    said = [Word("i", 0.0, 0.1), Word("opened", 0.1, 0.4), Word("the", 0.4, 0.5), Word("midwest", 0.5, 0.9)]
+    assert not whisper_engine._ends_sentence([*said, Word("for", 0.9, 1.0, mark=".")])
+    assert whisper_engine._ends_sentence([*said, Word("last", 0.9, 1.0), Word("year", 1.0, 1.2, mark=".")])
+    assert whisper_engine._ends_sentence([Word("whats", 0.0, 0.2), Word("next", 0.2, 0.5, mark="?")])
+    assert not whisper_engine._ends_sentence([*said, Word("year", 0.9, 1.2, mark=",")])

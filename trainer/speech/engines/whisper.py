@@ -28,6 +28,7 @@ from trainer.speech.audio import RATE, WIDTH, Audio
 from trainer.speech.engines.base import Engine, EngineOptions, Stream
 from trainer.speech.listen import SpeechDetector, lead_trimmed
 from trainer.speech.transcript import Transcript, Word
+from trainer.speech.turn_end import OPEN_ENDINGS
 
 log = logging.getLogger("trainer.speech.engines.whisper")
 
@@ -286,7 +287,11 @@ class WhisperStream(Stream):
             self._keep_guess()
             return
         pcm = b"".join(self._pending)
-        if self._detector.heard or len(pcm) > RATE * WIDTH:
+        # A second of audio the meter heard no speech in is decoded all the same when it is the
+        # turn's first piece (the meter, with no room measured yet, can miss soft speech); after a
+        # piece, the room is known, and the quiet after a turn's last words is left out (Whisper
+        # writes words into it, and decoding them held up the turn's end by over a second).
+        if self._detector.heard or (len(pcm) > RATE * WIDTH and not self._decoded):
             # The whole piece is decoded: trimming it to the metered speech was measured to cost
             # words (WER 8.8% -> 11.3%), the meter missing soft starts and short words.
             # At the end of the turn, a guess made during the closing pause is the piece's words
@@ -316,7 +321,7 @@ class WhisperStream(Stream):
             words = decode.result()
         except Exception:  # the same audio is decoded again with the rest of the piece
             return
-        if words and words[-1].mark in (".", "?", "!"):
+        if _ends_sentence(words):
             self._keep(decode, guessed, speech_end)
 
     def _keep(self, decode: Future[list[Word]], guessed: int, speech_end: float) -> None:
@@ -452,11 +457,17 @@ def merge_fillers(words: list[Word], companion: list[Word]) -> list[Word]:
 
 
 def _mid_sentence(decode: Future[list[Word]]) -> bool:
-    """A finished decode whose last word does not end a sentence (no ".", "?" or "!" after it)."""
+    """A finished decode whose words stop mid-sentence."""
     if not decode.done() or decode.cancelled() or decode.exception() is not None:
         return False
     words = decode.result()
-    return bool(words) and words[-1].mark not in (".", "?", "!")
+    return bool(words) and not _ends_sentence(words)
+
+
+def _ends_sentence(words: list[Word]) -> bool:
+    """The words end a sentence: a ".", "?" or "!" after the last, which is not a word that leaves
+    a sentence open (Whisper puts a "." where its audio stops: "... and I opened the Midwest for.")."""
+    return bool(words) and words[-1].mark in (".", "?", "!") and words[-1].text not in OPEN_ENDINGS
 
 
 def _mark(raw: str) -> str:
