@@ -396,3 +396,27 @@ def test_a_guess_that_stops_on_an_open_word_does_not_end_a_sentence_to_cut_at() 
     assert whisper_engine._ends_sentence([*said, Word("last", 0.9, 1.0), Word("year", 1.0, 1.2, mark=".")])
     assert whisper_engine._ends_sentence([Word("whats", 0.0, 0.2), Word("next", 0.2, 0.5, mark="?")])
     assert not whisper_engine._ends_sentence([*said, Word("year", 0.9, 1.2, mark=",")])
+
+
+def test_the_quiet_after_a_turns_decoded_pieces_is_not_decoded(whisper, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A long piece ends at the closing pause (its guess kept); the two seconds of quiet after it
+    are not decoded as a piece of their own: Whisper writes words into quiet, and the decode held
+    up the end of the turn by over a second."""
+    speech = natural(SAID[0], tail=0.0)
+    audio = speech + silence(2.0).with_noise_floor(-50)
+    # One piece of all the speech, as a turn whose sentences run on without a breath is cut.
+    monkeypatch.setattr(whisper_engine, "KEEP_GUESS_S", whisper_engine.MIN_UTTERANCE_S)
+    starts: list[float] = []
+    decode = whisper.decode
+    monkeypatch.setattr(
+        whisper, "decode", lambda pcm, offset, heard="": starts.append(offset) or decode(pcm, offset, heard)
+    )
+    stream = whisper.stream()
+    for chunk in audio.chunks(0.1):
+        stream.accept(chunk)
+        if stream._speculative is not None:
+            stream._speculative.result()
+    tr = stream.finish()
+    assert starts and max(starts) < speech.duration - 0.5, (starts, speech.duration)
+    ref, hyp = words(SAID[0]), words(tr.text)
+    assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text

@@ -37,9 +37,9 @@ MIN_UTTERANCE_S = 8.0  # ...once it is this long: short pieces lose Whisper its 
 MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s
 # A guess that ends a sentence, on a piece at least this long, cuts the piece there even when the
 # speaker goes on before it is done: the turn's last piece (the decode the interviewer waits for)
-# stays short enough for the short window. On 12 long first turns of other people's closes fed at
-# real-time pace: answer after the last word p50 1.43 s -> 0.55 s, slowest 4.1 s -> 2.0 s; WER
-# 8.0% -> 8.7%.
+# stays short enough for the short window. On 11 long first turns of other people's closes fed at
+# real-time pace (bench/long_turns.py): answer p50 0.79 s with 8 s, 0.50 s with 4 s; WER 8.0% and
+# 8.8% (shorter pieces give Whisper less context).
 KEEP_GUESS_S = 4.0
 PROMPT_CHARS = 200  # the tail of what was already heard, as the next piece's prompt
 # Greedy decoding: on 160 sentences of other people's closes (piper's voice, one piece each) it
