@@ -14,8 +14,11 @@ each interviewer line starting to play, the report shown. From it:
   starts; capture itself starts 10-100 ms into the file, so reactions read up to 0.1 s long);
 - report: the goodbye played -> the report shown (the session first listens for words after the
   goodbye, as `trainer practice` does);
-- verdicts: the page's against `trainer score --audio` on the same recording, item by item
-  (objection_handled is a session's item only);
+- verdicts: the page's against `trainer score --audio` on the same recordings (the turns the
+  page recorded, joined with a second of quiet), item by item (objection_handled is a session's
+  item only), and against `trainer practice --input` on them turn by turn. Not the fed file
+  itself: a session can end before the close does (the interviewer says goodbye after a
+  statement), and the words it never heard are no part of its verdicts;
 - launch: `trainer app` started -> it answers HTTP; memory: the app's peak RSS (VmHWM);
 - size of the shipped JS + CSS; requests the page made to anything but the app.
 Beside it (unless --no-practice): bench/turns.py, `trainer practice`'s listen loop through the
@@ -209,17 +212,27 @@ def verdicts(home: Path, *args: str) -> dict[str, bool]:
     return {i["id"]: i["passed"] for i in json.loads(out.stdout)["items"]}
 
 
-def practice_verdicts(home: Path, scenario: str, run_id: int, folder: Path) -> dict[str, bool]:
-    """The same session through the terminal: `trainer practice --input` on the page's recordings."""
+def page_recordings(home: Path, run_id: int, folder: Path) -> list[Path]:
+    """The turns the page recorded for a run, as WAV files."""
     from trainer.history.store import Store
 
     run = Store(home / "runs.sqlite3").get(run_id, with_recordings=True)
-    inputs = []
+    paths = []
     for rec in run.recordings:
         path = folder / f"run{run_id}-turn{rec.turn}.wav"
         path.write_bytes(rec.wav)
-        inputs += ["--input", str(path)]
-    return verdicts(home, "practice", scenario, *inputs, "--seed", "1", "--no-voice")
+        paths.append(path)
+    return paths
+
+
+def joined(paths: list[Path], wav: Path) -> Path:
+    """The recordings one after another, a second of quiet between them, as one file."""
+    from trainer.speech.audio import load, silence
+
+    out = load(paths[0])
+    for path in paths[1:]:
+        out = out + silence(1.0) + load(path)
+    return out.save(wav)
 
 
 def main() -> None:
@@ -250,19 +263,29 @@ def main() -> None:
                 ends = build_audio(turns, lines, sc.signal_to_end, wav)
                 r = one_close(address, sc.name, wav, ends)
                 r["complete"] = [complete(t) for t in turns][: len(r["reactions"])]  # type: ignore[arg-type]
-                cli = verdicts(home, "score", "-s", sc.name, "--audio", str(wav))
-                same_session = practice_verdicts(home, sc.name, int(r["run_id"]), Path(tmp))  # type: ignore[call-overload]
+                recorded = page_recordings(home, int(r["run_id"]), Path(tmp))  # type: ignore[call-overload]
+                whole = joined(recorded, Path(tmp) / f"close-{k}-recorded.wav")
+                cli = verdicts(home, "score", "-s", sc.name, "--audio", str(whole))
+                inputs = [a for path in recorded for a in ("--input", str(path))]
+                same_session = verdicts(home, "practice", sc.name, *inputs, "--seed", "1", "--no-voice")
                 p_hits = sum(same_session[i] == r["verdicts"].get(i) for i in same_session)  # type: ignore[attr-defined]
                 p_agree, p_compared = p_agree + p_hits, p_compared + len(same_session)
                 same = [i for i in cli if i != "objection_handled" and i in r["verdicts"]]  # type: ignore[operator]
                 hits = sum(cli[i] == r["verdicts"][i] for i in same)  # type: ignore[index]
+                differ = [f"{i} (page {r['verdicts'][i]}, score {cli[i]})" for i in same if cli[i] != r["verdicts"][i]]  # type: ignore[index]
+                differ += [
+                    f"{i} (page {r['verdicts'].get(i)}, practice {v})"
+                    for i, v in same_session.items()
+                    if v != r["verdicts"].get(i)
+                ]  # type: ignore[attr-defined]
                 agree, compared = agree + hits, compared + len(same)
                 results.append(r)
                 print(
                     f"close {k + 1} ({row['id']}, {sc.name}): first line {r['first_line']:.2f} s, "
                     f"reactions {', '.join(f'{x:.2f}' for x in r['reactions'])} s, report {r['report']:.2f} s "
                     f"after the goodbye, verdicts {p_hits}/{len(same_session)} as `practice --input` on its "
-                    f"recordings, {hits}/{len(same)} as `score --audio` on the whole recording",
+                    f"recordings, {hits}/{len(same)} as `score --audio` on them joined"
+                    + (f"; differ: {', '.join(differ)}" if differ else ""),
                     flush=True,
                 )
         finally:
@@ -298,7 +321,7 @@ def main() -> None:
     )
     print(f"verdicts equal to `trainer practice --input` on the page's recordings: {p_agree}/{p_compared} items")
     print(
-        f"verdicts equal to `trainer score --audio` on the whole recording: {agree}/{compared} items ({100 * agree / max(1, compared):.1f}%)"
+        f"verdicts equal to `trainer score --audio` on the page's recordings joined: {agree}/{compared} items ({100 * agree / max(1, compared):.1f}%)"
     )
     print(f"app peak memory (VmHWM) over the run: {peak:.0f} MB")
     print(f"shipped JS + CSS: {shipped / 1024:.1f} KB")

@@ -44,6 +44,9 @@ def test_assess(text: str, verdict: str) -> None:
         ("And may I reach out by email if I think of other questions.", "complete"),  # "?" left out
         ("Any concerns about my background? Maybe the healthcare side, that I haven't addressed.", "complete"),
         ("Any gaps? I think I covered the rest.", "unsure"),  # a statement after the question
+        ("When could I expect to hear back? approximately.", "complete"),  # an afterthought
+        ("Who else would I meet before a decision? If possible.", "complete"),
+        ("Who else would I meet? And the.", "unsure"),  # short, but it stops on an open word
         # a tail the recognizer cut into sentences of its own
         ("Anything holding you back on me? maybe the enterprise question. that i can address.", "complete"),
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from trainer.speech.engines import EngineOptions, choose, create
 from trainer.speech.engines import whisper as whisper_engine
 from trainer.speech.engines.whisper import StaleGuess, hint_prompt, merge_fillers, short_window
 from trainer.speech.hints import scenario_hints
+from trainer.speech.listen import ListenOptions, file_blocks, listen
 from trainer.speech.models import download
 from trainer.speech.transcript import Word
 
@@ -314,30 +316,51 @@ def test_a_long_piece_cut_at_the_closing_pause_keeps_its_guess(whisper) -> None:
     stream.finish()
 
 
-def test_words_the_recognizer_invents_in_the_quiet_after_speech_are_not_in_the_guess(
-    whisper, monkeypatch: pytest.MonkeyPatch
+def _late_words(speech_end: float) -> list[Word]:
+    """A sentence whose last words Whisper timed after the speech's end, then an invented thanks."""
+    return [
+        Word("is", 0.5, 0.6),
+        Word("there", 0.6, 0.9),
+        Word("anything", 0.9, speech_end - 0.3),
+        Word("holding", speech_end + 0.2, speech_end + 0.3),
+        Word("you", speech_end + 0.3, speech_end + 0.4),
+        Word("back", speech_end + 0.4, speech_end + 0.5, mark="?"),
+        Word("thank", speech_end + 0.6, speech_end + 0.7),
+        Word("you", speech_end + 0.7, speech_end + 0.8, mark="."),
+    ]
+
+
+def _invented_thanks(speech_end: float) -> list[Word]:
+    """A sentence within the speech, then a thanks written into the quiet after it."""
+    said = [Word("i", 0.5, 0.6), Word("led", 0.6, 0.9), Word("crews", 0.9, speech_end - 0.3, mark=".")]
+    return [
+        *said,
+        Word("thank", speech_end + 0.3, speech_end + 0.5),
+        Word("you", speech_end + 0.5, speech_end + 0.6, mark="."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [(_invented_thanks, "i led crews."), (_late_words, "is there anything holding you back?")],
+)
+def test_sentences_the_recognizer_invents_in_the_quiet_after_speech_are_not_in_the_guess(
+    whisper, monkeypatch: pytest.MonkeyPatch, words: Callable[[float], list[Word]], expected: str
 ) -> None:  # type: ignore[no-untyped-def]
-    """Whisper writes "Thank you." into quiet after speech, and a thanks ends a turn at once. The
+    """Whisper writes "Thank you." into quiet after speech, and a thanks ends a turn at once; the
+    sentence said before it stays whole even when Whisper timed its last words after the speech
+    (dropping them left the turn reading as unfinished, and the interviewer waited 4 s). The
     decode is replaced by one that does so on demand (Whisper will not); the stream, its meter and
     the audio are real."""
     audio = natural("I have led crews of thirty people", tail=0.8)
     speech_end = audio.duration - 0.8
-
-    def decode(pcm: bytes, offset: float, heard: str = "") -> list[Word]:
-        said = [Word("i", 0.5, 0.6), Word("led", 0.6, 0.9), Word("crews", 0.9, speech_end - 0.3, mark=".")]
-        return [
-            *said,
-            Word("thank", speech_end + 0.3, speech_end + 0.5),
-            Word("you", speech_end + 0.5, speech_end + 0.6, mark="."),
-        ]
-
-    monkeypatch.setattr(whisper, "decode", decode)
+    monkeypatch.setattr(whisper, "decode", lambda pcm, offset, heard="": words(speech_end))
     stream = whisper.stream()
     for chunk in audio.chunks(0.1):
         stream.accept(chunk)
         if stream._speculative is not None:
             stream._speculative.result()
-    assert stream.guess() == "i led crews.", stream.guess()
+    assert stream.guess() == expected, stream.guess()
     stream.finish()
 
 
@@ -420,3 +443,15 @@ def test_the_quiet_after_a_turns_decoded_pieces_is_not_decoded(whisper, monkeypa
     assert starts and max(starts) < speech.duration - 0.5, (starts, speech.duration)
     ref, hyp = words(SAID[0]), words(tr.text)
     assert Levenshtein.distance(ref, hyp) / len(ref) < 0.15, tr.text
+
+
+def test_a_turn_with_nothing_said_is_not_decoded(whisper, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Quiet until the no-speech limit: nothing the recognizer could make of it would be kept, and
+    decoding 20 s of quiet in the full window kept the interviewer waiting over 10 s."""
+    calls = []
+    decode = whisper.decode
+    monkeypatch.setattr(whisper, "decode", lambda *a, **k: calls.append(a) or decode(*a, **k))
+    quiet = silence(4).with_noise_floor(-50)
+    turn = listen(file_blocks(quiet), whisper.stream(), ListenOptions(no_speech_s=3))
+    assert turn.ended_by == "no speech" and turn.transcript.text == ""
+    assert calls == []

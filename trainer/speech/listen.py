@@ -193,18 +193,15 @@ def listen(
         ended_by = "microphone lost"
     t0 = time.monotonic()
     audio = Audio(b"".join(got))
-    try:
-        transcript = None if broken else _finish(stream)
-        if transcript is None:  # the recognizer failed: the recording is kept and heard again
-            transcript = rescue(audio)
-    except KeyboardInterrupt:  # stopped while the last words were decoded: the recording is kept
-        log.warning("recognition was stopped; the turn's recording is kept")
-        transcript, ended_by = Transcript("", [], None), "interrupt"
+    if not detector.heard and not prefix:
+        # No block rose above the room's noise: whatever the recognizer would make of the hiss is
+        # not speech, and decoding it (20 s of quiet in Whisper's full window) kept the
+        # interviewer waiting for seconds.
+        transcript = Transcript("", [], None)
+    else:
+        transcript, ended_by = _recognized(stream, audio, broken, ended_by)
     latency = time.monotonic() - t0
     log.debug("turn ended by %s; the final transcript took %.2f s", ended_by, latency)
-    if not detector.heard and not prefix:
-        # No block rose above the room's noise: whatever the recognizer made of the hiss is not speech.
-        transcript = Transcript("", [], transcript.engine)
     transcript.duration = audio.duration
     return Turn(audio, transcript, ended_by, round(latency, 3), partials)
 
@@ -225,6 +222,18 @@ def _accept(stream: Stream, pcm: bytes) -> str | None:
     except Exception as exc:  # any engine failure: the turn goes on being recorded
         log.warning("the recognizer failed mid-turn (%s: %s); recording on", type(exc).__name__, exc)
         return None
+
+
+def _recognized(stream: Stream, audio: Audio, broken: bool, ended_by: str) -> tuple[Transcript, str]:
+    """The turn's final transcript, and how it ended ("interrupt" when Ctrl-C stopped the decode)."""
+    try:
+        transcript = None if broken else _finish(stream)
+        if transcript is None:  # the recognizer failed: the recording is kept and heard again
+            transcript = rescue(audio)
+    except KeyboardInterrupt:  # stopped while the last words were decoded: the recording is kept
+        log.warning("recognition was stopped; the turn's recording is kept")
+        return Transcript("", [], None), "interrupt"
+    return transcript, ended_by
 
 
 def _finish(stream: Stream) -> Transcript | None:

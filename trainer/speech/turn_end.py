@@ -30,6 +30,7 @@ WH_WORDS = frozenset("what who whom which where whats whos wheres".split())
 CLOSING_WORDS = frozenset({"thank", "thanks", "goodbye", "bye"})
 LAST_WORDS = 12  # how far back a question opener governs the end of the turn
 QUESTION_TAILS = frozenset("or maybe perhaps especially particularly like say anything something".split())
+AFTERTHOUGHT_WORDS = 2  # a tail this short is no statement of its own ("... after this? roughly.")
 LEAD_INS = frozenset("and so but also okay ok great well then now oh right yes".split())  # "and may I..."
 THANKS_REACH = 8  # "thanks again, I really enjoyed our conversation": a thanks this near the end closes
 
@@ -82,7 +83,8 @@ def _opens_as_question(ctx: Context) -> bool:
 def _tails_question(ctx: Context) -> bool:
     """The words after a question just asked are a short tail to it ("Any concerns about my
     background? Maybe the healthcare side, that I haven't addressed."): they start with a word
-    that narrows or widens the question rather than a new statement. A recognizer that decoded
+    that narrows or widens the question rather than a new statement, or they are too few to be a
+    statement at all ("When will I hear back? roughly.", "... next? if possible."). A recognizer that decoded
     the tail apart from its question writes it as a sentence of its own, or as several ("... back
     on me? maybe the enterprise question. that i can address before i leave.")."""
     last = len(ctx.words) - 1
@@ -90,7 +92,10 @@ def _tails_question(ctx: Context) -> bool:
     if not asked:
         return False
     first = next((i for i in range(last + 1) if ctx.sentence_of(i) > asked[-1]), None)
-    return first is not None and last - first < LAST_WORDS and ctx.words[first] in QUESTION_TAILS
+    if first is None or last - first >= LAST_WORDS:
+        return False
+    afterthought = last - first < AFTERTHOUGHT_WORDS and ctx.words[last] not in OPEN_ENDINGS
+    return afterthought or ctx.words[first] in QUESTION_TAILS
 
 
 def _wh_question_ends(ctx: Context) -> bool:

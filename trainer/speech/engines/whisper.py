@@ -186,8 +186,10 @@ ONSET_S = 0.15  # speech this long without a gap starts an utterance
 # dropped: a candidate who thinks for five seconds before answering would otherwise push a short
 # answer past SHORT_WINDOW_MAX_S into the slow full-window decode the interviewer waits for.
 LEAD_S = 0.5
-# Whisper writes "Thank you." into quiet after speech; a guess's word that starts this long after
-# the meter's last speech is such an invention, and would end the turn as a thanks.
+# Whisper writes "Thank you." into quiet after speech; a guess's sentence that starts this long
+# after the meter's last speech is such an invention, and would end the turn as a thanks. Whole
+# sentences, not words: Whisper times a sentence's last words late as often as not, and dropping
+# them ("... worried about for [this position?]") leaves the turn reading as unfinished.
 INVENTED_AFTER_S = 0.15
 
 # The second listen for hesitations (trainer/speech/fillers.py): a prompt full of them makes
@@ -418,7 +420,7 @@ class WhisperStream(Stream):
         if not pieces or not all(f.done() and not f.cancelled() for f in pieces):
             return None
         try:
-            words = [w for f in pieces for w in f.result() if w.start < ends.get(f, w.start + 1) + INVENTED_AFTER_S]
+            words = [w for f in pieces for w in _said(f.result(), ends.get(f))]
         except Exception:  # a failed decode shows at finish(), where it is handled
             return None
         return " ".join(w.text + w.mark for w in words)
@@ -454,6 +456,19 @@ def merge_fillers(words: list[Word], companion: list[Word]) -> list[Word]:
         if not any(w.start - 0.05 <= middle <= w.end + 0.05 for w in words):
             merged.append(f)
     return sorted(merged, key=lambda w: w.start)
+
+
+def _said(words: list[Word], speech_end: float | None) -> list[Word]:
+    """The words, less the sentences at their end that start after the speech did (inventions)."""
+    if speech_end is None:
+        return words
+    kept = list(words)
+    while kept:
+        start = max((i + 1 for i, w in enumerate(kept[:-1]) if w.mark in (".", "?", "!")), default=0)
+        if kept[start].start < speech_end + INVENTED_AFTER_S:
+            break
+        del kept[start:]
+    return kept
 
 
 def _mid_sentence(decode: Future[list[Word]]) -> bool:
