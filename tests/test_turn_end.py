@@ -49,6 +49,7 @@ def test_assess(text: str, verdict: str) -> None:
         ("Who else would I meet? And the.", "unsure"),  # short, but it stops on an open word
         # a tail the recognizer cut into sentences of its own
         ("Anything holding you back on me? maybe the enterprise question. that i can address.", "complete"),
+        ("Anything holding you back on me? maybe the enterprise question that i can address", "complete"),
         (
             "Anything holding you back? maybe not. I think we covered my background and my work in depth today.",
             "unsure",

@@ -60,7 +60,9 @@ def assess(text: str) -> str:
         return "complete" if _opens_as_question(ctx) or _tails_question(ctx) else "unsure"
     if ctx.is_question(last) and ctx.sentence_of(max(0, last - LAST_WORDS)) <= ctx.sentence_of(last):
         return "complete"
-    return "unsure"
+    # A tail whose end Whisper left unmarked (its audio stopped): "... back on me? maybe the
+    # enterprise question that i can address before i leave"
+    return "complete" if _tails_question(ctx) else "unsure"
 
 
 def _last_sentence_start(ctx: Context) -> int:
