@@ -14,7 +14,6 @@ wording judge in the same run) and peak memory.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import subprocess
@@ -115,7 +114,7 @@ def print_accuracy(res: dict[str, dict[str, Pairs]]) -> None:
 
 def three_minute_close(corpus: Path, style: str) -> str:
     """About 450 words (three minutes at 150 a minute) of corpus closes run together."""
-    rows = [json.loads(line) for p in sorted(corpus.rglob("*.jsonl")) for line in p.read_text().splitlines() if line]
+    rows = fit.close_rows(corpus)
     words = " ".join(str(r["transcript"]) for r in rows if r["style"] == style).split()
     return " ".join(words[:450])
 

@@ -19,7 +19,6 @@ against the precision of each.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -33,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from tests.speech import HESITATION  # noqa: E402
+from trainer.checklist.fit import close_rows  # noqa: E402
 from trainer.checklist.text import FILLERS, normalize  # noqa: E402
 from trainer.speech.audio import Audio  # noqa: E402
 from trainer.speech.metrics import find_fillers  # noqa: E402
@@ -45,19 +45,15 @@ def pieces(corpus: Path) -> tuple[list[str], list[str]]:
     """Sentences (written closes) or 14-word stretches (recognizer-style), with and without a hesitation."""
     with_f: list[str] = []
     without: list[str] = []
-    for path in sorted(corpus.rglob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            text = str(row["transcript"])
-            if row["style"] == "written":
-                parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if len(p.split()) >= 5]
-            else:
-                w = text.split()
-                parts = [" ".join(w[k : k + 14]) for k in range(0, len(w) - 10, 14)]
-            for p in parts:
-                (with_f if HESITATION.search(p) else without).append(p)
+    for row in close_rows(corpus):
+        text = str(row["transcript"])
+        if row["style"] == "written":
+            parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if len(p.split()) >= 5]
+        else:
+            w = text.split()
+            parts = [" ".join(w[k : k + 14]) for k in range(0, len(w) - 10, 14)]
+        for p in parts:
+            (with_f if HESITATION.search(p) else without).append(p)
     return with_f, without
 
 

@@ -67,14 +67,22 @@ class Sample:
     phrases: dict[str, PhraseRows]
 
 
+def close_rows(corpus: Path) -> list[dict[str, object]]:
+    """The labelled closes under `corpus` (its *.jsonl files, searched recursively; the labelled
+    answers to objections, which have no transcript of a close, are not closes)."""
+    rows = []
+    for path in sorted(corpus.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return [r for r in rows if "transcript" in r]
+
+
 def load_corpus(dirs: list[Path]) -> list[tuple[dict[str, object], Scenario]]:
     scenarios: dict[str, Scenario] = {}
     rows = []
     for d in dirs:
-        for path in sorted(d.rglob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    rows.append(json.loads(line))
+        rows += close_rows(d)
         for path in sorted((d / "scenarios").glob("*.toml")):
             scenarios.setdefault(path.stem, load_file(path))
     return [(r, scenarios[str(r["scenario"])]) for r in rows]
