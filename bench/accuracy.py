@@ -215,11 +215,11 @@ def spoken_session(sc: Scenario, corpus: Path, runs: int) -> None:
     interviewer's answers and goodbye in real time, and no lingering after it (the least time
     the session leaves). Timed: from the session's last input to the report."""
     from trainer.checklist import concepts, match, semantic
-    from trainer.session.close import ANYTHING_ELSE, SessionOptions, run
+    from trainer.session.close import Lines, SessionOptions, run
 
     judge = semantic.shared_judge()
     assert judge is not None
-    voice = _Voice([sc.signal_to_end, ANYTHING_ELSE, sc.next_step, sc.goodbye, *sc.objections])
+    voice = _Voice(Lines.every(sc))
     word_caches = [match.similarity, match.phonetic, match.stem, match._positions, match.token_index]
     word_caches += [concepts._starts, concepts._heads]
     for style in ("written", "asr"):

@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--only", help="one close of the corpus, by id (e.g. dev-025)")
     args = parser.parse_args()
     from trainer.scenarios import file as scenarios
-    from trainer.session.close import ANYTHING_ELSE
+    from trainer.session.close import Lines
 
     static = ROOT / "trainer" / "web" / "static"
     shipped = sum(p.stat().st_size for p in static.iterdir() if p.suffix in (".js", ".css"))
@@ -258,7 +258,7 @@ def main() -> None:
             for k, row in enumerate(picked):
                 sc = scenarios.load_file(home / "scenarios" / f"{row['scenario']}.toml")
                 wav = Path(tmp) / f"close-{k}.wav"
-                lines = [*sc.objections, ANYTHING_ELSE, sc.next_step, sc.goodbye]
+                lines = Lines.every(sc)
                 turns = turns_of(str(row["transcript"]))
                 ends = build_audio(turns, lines, sc.signal_to_end, wav)
                 r = one_close(address, sc.name, wav, ends)

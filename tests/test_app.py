@@ -286,7 +286,7 @@ def test_pages_fit_phone_and_laptop_and_every_control_is_labelled(width: int, tm
 def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path: Path) -> None:
     from tests.speech import natural
     from trainer.scenarios import file as scenarios
-    from trainer.session.close import ANYTHING_ELSE
+    from trainer.session.close import Lines
     from trainer.session.tts import VoiceSettings
 
     sc = scenarios.load("ux-designer")
@@ -300,7 +300,7 @@ def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path
     ]
     # Whatever the interviewer says after a turn (the recognizer may mishear a probe), the next turn
     # comes after the longest line it could be: no turn is said over the interviewer.
-    lines = [*sc.objections, ANYTHING_ELSE, sc.next_step, sc.goodbye]
+    lines = Lines.every(sc)
     after = [lines] * len(said)
     wav = tmp_path / "close.wav"
     spoken_close([natural(t) for t in said], after, sc.signal_to_end, VoiceSettings()).save(wav)

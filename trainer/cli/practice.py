@@ -37,7 +37,7 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.close import Event, Lines, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
 from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
@@ -200,7 +200,8 @@ def practice_command(
             sound.save(lines_to / f"{next(counter):02d}-{kind}.wav")
 
     interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice, keep=keep)
-    interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye])
+    lines = Lines.choose(sc, seed)
+    interviewer.prepare(lines.all())
     preload_judge()
     with ExitStack() as stack:
         how = TurnsFrom(typed, inputs, engine_request(engine, model, sc, hints), device, silence, max_seconds)
@@ -210,7 +211,7 @@ def practice_command(
             interviewer,
             "Speak after the interviewer. Pause (or press Enter) to end a turn; Ctrl-C ends the session.",
         )
-        result = run(sc, source, interviewer, SessionOptions(seed=seed), show_candidate)
+        result = run(sc, source, interviewer, SessionOptions(seed=seed, lines=lines), show_candidate)
     if result.ended_by != "goodbye":
         err.print(f"Session stopped ({result.ended_by}): what you said until then is scored and saved.", style="bold")
     saved = None if no_save else save_run(history.from_session("practice", result))

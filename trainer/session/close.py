@@ -2,24 +2,31 @@
 
 The session is pure logic: where the candidate's turns come from (microphone, recordings,
 typed text) and how the interviewer's lines reach the user (voice, print) are passed in.
-Reactions, as an interviewer would have them, after each turn:
-- the candidate probed for gaps or concerns: the interviewer raises an objection, and the next
-  turn is the answer (scored as `objection_handled`);
-- they asked about next steps: the interviewer answers with the scenario's `next_step`;
-- they thanked the interviewer: goodbye; anything said after it counts against `concise`;
-- none of those: the interviewer asks once whether there is anything else, then says goodbye.
+After each turn, what the candidate did (`Heard`) and where the conversation stands (`Floor`)
+decide the interviewer's lines (`react`, a pure step):
+- a probe for gaps or concerns: an objection from the scenario; the next turn is the answer
+  (scored as `objection_handled`): acknowledged when it handles the objection, pressed once when
+  it does not;
+- a question about the next step: the scenario's `next_step`; asking to follow up: granted;
+- thanks: the goodbye; anything said after it counts against `concise`;
+- none of those: the candidate is asked once for their questions; a statement after that keeps
+  them the floor; saying nothing gets one prompt, then the goodbye.
+The wording of each reaction is picked per session from reactions.toml (seeded).
 """
 
 from __future__ import annotations
 
 import random
+import tomllib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from trainer.checklist.context import Context
-from trainer.checklist.items import gaps_probed, next_step_asked, thanks_given
+from trainer.checklist.items import follow_up_permission, gaps_probed, next_step_asked, thanks_given
 from trainer.checklist.objection import objection_handled
 from trainer.checklist.result import Evidence, Score
 from trainer.checklist.scorer import score, total, warm
@@ -28,7 +35,7 @@ from trainer.speech.audio import Audio
 from trainer.speech.metrics import Metrics, measure_turns
 from trainer.speech.transcript import Transcript, Word
 
-ANYTHING_ELSE = "Is there anything else you'd like to ask me?"
+REACTIONS_PATH = Path(__file__).parent / "reactions.toml"
 # Turn endings after which nobody can be heard any more: the session ends and scores what was said.
 STOPPING = frozenset({"interrupt", "microphone lost"})
 
@@ -54,16 +61,150 @@ class Interviewer(Protocol):
         """Deliver a line; returns how many seconds it took (0 when only printed)."""
 
 
+@lru_cache(maxsize=1)
+def phrasings() -> dict[str, list[str]]:
+    return {k: list(v) for k, v in tomllib.loads(REACTIONS_PATH.read_text(encoding="utf-8")).items()}
+
+
+@dataclass(frozen=True)
+class Lines:
+    """What the interviewer will say in one session, each reaction's wording picked once."""
+
+    signal: str
+    objection: str
+    push_back: str
+    acknowledge: str
+    next_step: str
+    follow_up: str
+    anything_else: str
+    keep_going: str
+    prompt: str
+    goodbye: str
+
+    @classmethod
+    def choose(cls, scenario: Scenario, seed: int | None = None) -> Lines:
+        rng = random.Random(seed)
+        pick = {kind: rng.choice(options) for kind, options in sorted(phrasings().items())}
+        objection = rng.choice(scenario.objections)
+        return cls(
+            scenario.signal_to_end,
+            objection,
+            pick["push_back"].format(objection=objection),
+            pick["acknowledge"],
+            scenario.next_step,
+            pick["follow_up"],
+            pick["anything_else"],
+            pick["keep_going"],
+            pick["prompt"],
+            scenario.goodbye,
+        )
+
+    @property
+    def acknowledge_and_ask(self) -> str:
+        return f"{self.acknowledge} {self.anything_else}"
+
+    @classmethod
+    def every(cls, scenario: Scenario) -> list[str]:
+        """Every line any session of this scenario can say."""
+        said = [scenario.signal_to_end, *scenario.objections, scenario.next_step, scenario.goodbye]
+        wording = phrasings()
+        for options in wording.values():
+            for line in options:
+                said += [line.format(objection=o) for o in scenario.objections] if "{objection}" in line else [line]
+        return said + [f"{a} {b}" for a in wording["acknowledge"] for b in wording["anything_else"]]
+
+    def all(self) -> list[str]:
+        """Every line, in the order they are most likely needed (to render ahead)."""
+        return [
+            self.signal,
+            self.objection,
+            self.next_step,
+            self.anything_else,
+            self.goodbye,
+            self.acknowledge_and_ask,
+            self.acknowledge,
+            self.push_back,
+            self.follow_up,
+            self.keep_going,
+            self.prompt,
+        ]
+
+
 @dataclass(frozen=True)
 class SessionOptions:
     max_turns: int = 8
-    seed: int | None = None  # picks the objection; None: a different one each run
+    seed: int | None = None  # picks the objection and the wording; None: different each run
+    lines: Lines | None = None  # the lines, already picked (a front end that renders them ahead)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the candidate did in one turn, as the judge reads it."""
+
+    said: bool = True
+    probe: bool = False
+    next_step: bool = False
+    follow_up: bool = False
+    thanks: bool = False
+    handled: bool = False  # the turn answered the objection and handled it
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Where the conversation stands between turns."""
+
+    objection_raised: bool = False
+    awaiting_answer: bool = False  # the next turn answers the objection
+    pushed_back: bool = False
+    answered: frozenset[str] = frozenset()  # next_step, follow_up: said once
+    pending: frozenset[str] = frozenset()  # moves made with the probe, answered after the objection
+    asked_anything_else: bool = False
+    prompted: bool = False
+    over: bool = False
+
+
+MOVES = ("next_step", "follow_up", "thanks")
+
+
+def react(floor: Floor, heard: Heard, lines: Lines) -> tuple[Floor, list[tuple[str, str]]]:
+    """The interviewer's lines (text, kind) after a turn, and where the conversation then stands."""
+    if not heard.said:
+        if floor.prompted or floor.asked_anything_else:
+            return replace(floor, over=True), []
+        return replace(floor, prompted=True), [(lines.prompt, "prompt")]
+    said: list[tuple[str, str]] = []
+    if floor.awaiting_answer:
+        if not heard.handled and not floor.pushed_back:
+            return replace(floor, pushed_back=True), [(lines.push_back, "push_back")]
+        floor = replace(floor, awaiting_answer=False)
+        if heard.handled:
+            said.append((lines.acknowledge, "acknowledge"))
+    moves = {m for m in MOVES if getattr(heard, m)} | floor.pending
+    if heard.probe and not floor.objection_raised:
+        floor = replace(floor, objection_raised=True, awaiting_answer=True, pending=frozenset(moves))
+        return floor, [*said, (lines.objection, "objection")]
+    floor = replace(floor, pending=frozenset())
+    for move, line in (("next_step", lines.next_step), ("follow_up", lines.follow_up)):
+        if move in moves and move not in floor.answered:
+            said.append((line, move))
+            floor = replace(floor, answered=floor.answered | {move})
+    if "thanks" in moves:
+        return replace(floor, over=True), said
+    if any(kind in ("next_step", "follow_up") for _, kind in said):
+        return floor, said  # the candidate has the floor again
+    if said:  # the acknowledgement alone: it invites their questions in the same breath
+        return replace(floor, asked_anything_else=True), [(lines.acknowledge_and_ask, "acknowledge")]
+    if not floor.asked_anything_else:
+        return replace(floor, asked_anything_else=True), [(lines.anything_else, "anything_else")]
+    return floor, [(lines.keep_going, "keep_going")]
 
 
 @dataclass
 class Event:
     speaker: str  # "interviewer" or "candidate"
-    kind: str  # signal, objection, next_step, anything_else, goodbye; turn, objection_answer, after_goodbye
+    # the interviewer's: signal, objection, push_back, acknowledge, next_step, follow_up,
+    # anything_else, keep_going, prompt, goodbye; the candidate's: turn, objection_answer, after_goodbye
+    kind: str
     text: str
     at: float  # seconds from the start of the session
     turn: CandidateTurn | None = None
@@ -150,6 +291,20 @@ class _Warmer:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+def hear(scenario: Scenario, turn: CandidateTurn, objection: str | None) -> Heard:
+    """What the candidate did in a turn; `objection`: the one this turn answers, if it does."""
+    if not turn.transcript.text.strip():
+        return Heard(said=False)
+    ctx = Context(turn.transcript)
+    return Heard(
+        probe=gaps_probed(ctx, scenario).passed,
+        next_step=next_step_asked(ctx, scenario).passed,
+        follow_up=follow_up_permission(ctx, scenario).passed,
+        thanks=_closes_with_thanks(ctx, scenario),
+        handled=objection is not None and objection_handled(scenario, objection, turn.transcript).passed,
+    )
+
+
 def run(
     scenario: Scenario,
     source: TurnSource,
@@ -161,7 +316,7 @@ def run(
     """The mock close. `on_goodbye` gets the result as it stands once the goodbye is said, before
     the session listens for words after it: a front end can show the report at once, and update
     it if the candidate lingers."""
-    rng = random.Random(options.seed)
+    lines = options.lines or Lines.choose(scenario, options.seed)
     events: list[Event] = []
     clock = 0.0
 
@@ -178,53 +333,37 @@ def run(
 
     said: list[tuple[float, CandidateTurn]] = []
     warmer = _Warmer(scenario)
-    objection: str | None = None
+    floor = Floor()
     answer: CandidateTurn | None = None
-    awaiting_answer = asked_next = answered_next = thanked = asked_anything_else = False
     lingered = 0
     ended_by = "goodbye"
     try:
-        say(scenario.signal_to_end, "signal")
+        say(lines.signal, "signal")
         for _ in range(options.max_turns):
             turn = source.next_turn(after_goodbye=False)
             if turn is None:
                 break
             text = turn.transcript.text.strip()
-            kind = "objection_answer" if awaiting_answer else "turn"
-            add(Event("candidate", kind, text, clock, turn))
+            answering = floor.awaiting_answer and bool(text)
+            add(Event("candidate", "objection_answer" if floor.awaiting_answer else "turn", text, clock, turn))
             start, clock = clock, clock + (turn.audio.duration if turn.audio else 0.0)
             if text:
                 said.append((start, turn))
-                if awaiting_answer:
-                    answer, awaiting_answer = turn, False
             if turn.ended_by in STOPPING:
                 ended_by = turn.ended_by  # Ctrl-C, a signal, a lost microphone: score what was said
+                answer = answer or (turn if answering else None)
                 break
-            if not text:
-                break  # the candidate said nothing: the interviewer wraps up
-            ctx = Context(turn.transcript)
-            if gaps_probed(ctx, scenario).passed and objection is None:
-                objection = rng.choice(scenario.objections)
-                awaiting_answer = True
-            asked_next = asked_next or next_step_asked(ctx, scenario).passed
-            thanked = thanked or _closes_with_thanks(ctx, scenario)
-            if awaiting_answer:
-                say(objection or "", "objection")
-                continue
-            reacted = False
-            if asked_next and not answered_next:
-                say(scenario.next_step, "next_step")
-                answered_next = reacted = True
-            if thanked:
+            heard = hear(scenario, turn, lines.objection if answering else None)
+            if answering and (answer is None or heard.handled):
+                answer = turn  # the answer that handled the objection, else the first one given
+            floor, reply = react(floor, heard, lines)
+            for line, kind in reply:
+                say(line, kind)
+            if floor.over:
                 break
-            if reacted:
-                continue  # the candidate has the floor again
-            if asked_anything_else:
-                break
-            say(ANYTHING_ELSE, "anything_else")
-            asked_anything_else = True
         if ended_by == "goodbye":
-            say(scenario.goodbye, "goodbye")
+            say(lines.goodbye, "goodbye")
+            objection = lines.objection if floor.objection_raised else None
             if on_goodbye is not None:
                 on_goodbye(_result(scenario, events, said, objection, answer, 0, ended_by, wait=False))
             after = source.next_turn(after_goodbye=True)
@@ -236,6 +375,7 @@ def run(
     finally:
         warmer.stop()
 
+    objection = lines.objection if floor.objection_raised else None
     return _result(scenario, events, said, objection, answer, lingered, ended_by, wait=ended_by == "goodbye")
 
 

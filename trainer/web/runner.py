@@ -18,7 +18,7 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import ANYTHING_ELSE, Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.close import Event, Lines, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.drill import DrillOptions, Rep, run_drill
 from trainer.session.practice import MicTurns
 from trainer.speech.listen import ListenOptions
@@ -74,7 +74,9 @@ def _settings(sc: Scenario, voice: str | None = None) -> tts.VoiceSettings:
 
 
 def first_lines(sc: Scenario) -> list[str]:
-    return [sc.signal_to_end, *sc.objections, sc.next_step, ANYTHING_ELSE, sc.goodbye]
+    """The scenario's own lines, rendered when its page opens (the reactions' wording is picked
+    when the session starts)."""
+    return [sc.signal_to_end, *sc.objections, sc.next_step, sc.goodbye]
 
 
 def warm_voice(name: str, voice: str | None = None) -> None:
@@ -126,9 +128,11 @@ def practice(link: PageLink, req: Request, models: Models) -> None:
     try:
         sc = scenarios.load(req.scenario)
         interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
-        interviewer.prepare(first_lines(sc))
+        lines = Lines.choose(sc, req.seed)
+        interviewer.prepare(lines.all())
         source = _source(link, req, models, interviewer)
-        result = run(sc, source, interviewer, SessionOptions(seed=req.seed), _event(link), _provisional(link))
+        options = SessionOptions(seed=req.seed, lines=lines)
+        result = run(sc, source, interviewer, options, _event(link), _provisional(link))
         link.send({"type": "scoring"})
         saved = history.save(history.from_session("practice", result))
         link.send(
