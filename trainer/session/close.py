@@ -168,35 +168,45 @@ MOVES = ("next_step", "follow_up", "thanks")
 
 def react(floor: Floor, heard: Heard, lines: Lines) -> tuple[Floor, list[tuple[str, str]]]:
     """The interviewer's lines (text, kind) after a turn, and where the conversation then stands."""
+    moves = {m for m in MOVES if getattr(heard, m)} | floor.pending
+    floor = replace(floor, pending=frozenset())
+    said: list[tuple[str, str]] = []
+    if floor.awaiting_answer:
+        if heard.said and not heard.handled and not floor.pushed_back and "thanks" not in moves:
+            floor, answered = answer_questions(floor, moves, lines)  # what they asked instead, then the press
+            return replace(floor, pushed_back=True), [*answered, (lines.push_back, "push_back")]
+        floor = replace(floor, awaiting_answer=False)
+        if heard.handled:
+            said.append((lines.acknowledge, "acknowledge"))
+    if heard.probe and not floor.objection_raised:
+        floor = replace(floor, objection_raised=True, awaiting_answer=True, pending=frozenset(moves))
+        return floor, [*said, (lines.objection, "objection")]
+    floor, answered = answer_questions(floor, moves, lines)
+    if "thanks" in moves:
+        return replace(floor, over=True), [*said, *answered]
+    if answered:
+        return floor, [*said, *answered]  # the candidate has the floor again
     if not heard.said:
         if floor.prompted or floor.asked_anything_else:
             return replace(floor, over=True), []
         return replace(floor, prompted=True), [(lines.prompt, "prompt")]
-    said: list[tuple[str, str]] = []
-    if floor.awaiting_answer:
-        if not heard.handled and not floor.pushed_back:
-            return replace(floor, pushed_back=True), [(lines.push_back, "push_back")]
-        floor = replace(floor, awaiting_answer=False)
-        if heard.handled:
-            said.append((lines.acknowledge, "acknowledge"))
-    moves = {m for m in MOVES if getattr(heard, m)} | floor.pending
-    if heard.probe and not floor.objection_raised:
-        floor = replace(floor, objection_raised=True, awaiting_answer=True, pending=frozenset(moves))
-        return floor, [*said, (lines.objection, "objection")]
-    floor = replace(floor, pending=frozenset())
-    for move, line in (("next_step", lines.next_step), ("follow_up", lines.follow_up)):
-        if move in moves and move not in floor.answered:
-            said.append((line, move))
-            floor = replace(floor, answered=floor.answered | {move})
-    if "thanks" in moves:
-        return replace(floor, over=True), said
-    if any(kind in ("next_step", "follow_up") for _, kind in said):
-        return floor, said  # the candidate has the floor again
     if said:  # the acknowledgement alone: it invites their questions in the same breath
         return replace(floor, asked_anything_else=True), [(lines.acknowledge_and_ask, "acknowledge")]
     if not floor.asked_anything_else:
         return replace(floor, asked_anything_else=True), [(lines.anything_else, "anything_else")]
     return floor, [(lines.keep_going, "keep_going")]
+
+
+def answer_questions(
+    floor: Floor, moves: set[str] | frozenset[str], lines: Lines
+) -> tuple[Floor, list[tuple[str, str]]]:
+    """The next step and permission to follow up, each answered once."""
+    said = []
+    for move, line in (("next_step", lines.next_step), ("follow_up", lines.follow_up)):
+        if move in moves and move not in floor.answered:
+            said.append((line, move))
+            floor = replace(floor, answered=floor.answered | {move})
+    return floor, said
 
 
 @dataclass
@@ -341,7 +351,10 @@ def run(
         say(lines.signal, "signal")
         for _ in range(options.max_turns):
             turn = source.next_turn(after_goodbye=False)
-            if turn is None:
+            if turn is None:  # no more turns: what they asked with the probe is still answered
+                floor, reply = answer_questions(floor, floor.pending, lines)
+                for line, kind in reply:
+                    say(line, kind)
                 break
             text = turn.transcript.text.strip()
             answering = floor.awaiting_answer and bool(text)
