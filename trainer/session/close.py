@@ -6,7 +6,7 @@ After each turn, what the candidate did (`Heard`) and where the conversation sta
 decide the interviewer's lines (`react`, a pure step):
 - a probe for gaps or concerns: an objection from the scenario; the next turn is the answer
   (scored as `objection_handled`): acknowledged when it handles the objection, pressed once when
-  it does not;
+  an attempt does not (a question instead of an answer is answered, and the interview goes on);
 - a question about the next step: the scenario's `next_step`; asking to follow up: granted;
 - thanks: the goodbye; anything said after it counts against `concise`;
 - none of those: the candidate is asked once for their questions; a statement after that keeps
@@ -172,9 +172,10 @@ def react(floor: Floor, heard: Heard, lines: Lines) -> tuple[Floor, list[tuple[s
     floor = replace(floor, pending=frozenset())
     said: list[tuple[str, str]] = []
     if floor.awaiting_answer:
-        if heard.said and not heard.handled and not floor.pushed_back and "thanks" not in moves:
-            floor, answered = answer_questions(floor, moves, lines)  # what they asked instead, then the press
-            return replace(floor, pushed_back=True), [*answered, (lines.push_back, "push_back")]
+        # An attempt that does not handle it is pressed once; a question or a thanks instead of an
+        # answer moves on (the objection stays unanswered in the report).
+        if heard.said and not heard.handled and not floor.pushed_back and not moves:
+            return replace(floor, pushed_back=True), [(lines.push_back, "push_back")]
         floor = replace(floor, awaiting_answer=False)
         if heard.handled:
             said.append((lines.acknowledge, "acknowledge"))
