@@ -137,7 +137,7 @@ def _lock_database(home: Path) -> sqlite3.Connection:
 def test_stop_signal_while_saving_lets_the_save_finish(trainer_home: Path, sig: signal.Signals) -> None:
     lock = _lock_database(trainer_home)
     proc = start(
-        dict(os.environ),
+        dict(os.environ, TRAINER_LOG="debug"),
         trainer_home,
         "practice",
         "ux-designer",
@@ -145,15 +145,16 @@ def test_stop_signal_while_saving_lets_the_save_finish(trainer_home: Path, sig: 
         "--no-voice",
         stdin=subprocess.PIPE,
     )
-    assert proc.stdin is not None
+    assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write("I bring user research and Figma. Thank you for your time today.\n")
     proc.stdin.close()
-    time.sleep(6)  # the session is over; the save waits for the lock
+    before = _read_until(proc.stderr, "saving the run", 1, 120)  # the session is over; the save waits for the lock
     proc.send_signal(sig)
     time.sleep(1)
     lock.execute("ROLLBACK")
     lock.close()
     out, err = wait_for(proc, 60)
+    err = "".join(before) + err
     assert proc.returncode == 130, err  # it stops as asked...
     assert "Saved as run 1" in err and "Traceback" not in err  # ...once the run is safe
     [run] = saved_runs(trainer_home)
@@ -199,10 +200,10 @@ def test_ctrl_c_while_the_interviewer_speaks_keeps_the_turns_said_before(mic_env
 @pytest.mark.slow
 def test_ctrl_c_while_the_recognizer_decodes_keeps_the_recording(tmp_path: Path, trainer_home: Path) -> None:
     long_turn = espeak(" ".join([SPEECH] * 12), tail=1.0).save(tmp_path / "long.wav")  # about a minute
-    proc = start(dict(os.environ), trainer_home, "practice", "ux-designer", "--input", str(long_turn), "--no-voice")
+    env = dict(os.environ, TRAINER_LOG="debug")
+    proc = start(env, trainer_home, "practice", "ux-designer", "--input", str(long_turn), "--no-voice")
     assert proc.stderr is not None
-    before = _read_until(proc.stderr, "Recognizer:", 1, 60)
-    time.sleep(4)  # the minute of speech is being recognized
+    before = _read_until(proc.stderr, "Processing segment", 1, 120)  # Whisper is decoding the minute of speech
     proc.send_signal(signal.SIGINT)
     out, err = wait_for(proc, 120)
     err = "".join(before) + err

@@ -222,6 +222,7 @@ class Store:
     def save(self, run: RunRecord) -> int:
         """Save a whole run in one transaction; returns its id."""
         created = run.created_at or datetime.now(UTC).isoformat(timespec="seconds")
+        log.debug("saving the run in %s (waits while another process holds the database)", self.path)
         try:
             with self._transaction() as db:
                 cur = db.execute(
