@@ -98,7 +98,7 @@ _IRREGULAR_PAST = frozenset(
     drawn fed felt hit knew known left lost oversaw overseen quit rebuilt rewrote rose sat sought
     spoke spoken struck threw thrown undertook upheld wore withdrew been""".split()
 )
-_NOT_PAST = frozenset("need needed feed proceed succeed exceed bleed breed seed speed weed".split()) - {"needed"}
+_NOT_PAST = frozenset("need feed proceed succeed exceed bleed breed seed speed weed".split())  # "-ed" but present
 PAST_REACH = 3  # words between the subject and its verb ("I also personally trained")
 MIN_WORDS = 15
 # Words an answer shares with any objection without speaking to it.
@@ -225,13 +225,15 @@ def features(r: Reading, objection: str, embedder: Embedder) -> np.ndarray:
     emb = embedder.encode([asked, said, *windows, *handles, *does_not])
     asked_v, said_v, win = emb[0], emb[1], emb[2 : 2 + len(windows)]
     pos, neg = emb[2 + len(windows) : 2 + len(windows) + len(handles)], emb[2 + len(windows) + len(handles) :]
+    closest = float((win @ asked_v).max())
+    specific = max(float(r.numbers > 0), float(r.done > 0), float(bool(r.plan)))
     return np.array(
         [
             r.substance,
             len(r.echoed) / max(1, len(r.telling)),
             min(1.0, len(r.experience) / 2),
             min(1.0, r.done / 2),
-            max(float(r.numbers > 0), float(r.done > 0), float(bool(r.plan))) * float((win @ asked_v).max()),
+            specific * closest,
             float(r.argues),
             float(r.praises),
             float(r.tautology),
@@ -240,7 +242,7 @@ def features(r: Reading, objection: str, embedder: Embedder) -> np.ndarray:
             float(r.dismissed),
             r.length,
             float(said_v @ asked_v),
-            float((win @ asked_v).max()),
+            closest,
             float((win @ pos.T).max()),
             float((win @ neg.T).max()),
             float(not r.ctx.text.punctuated),
