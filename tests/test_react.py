@@ -103,3 +103,60 @@ def test_silence_after_the_objection_still_answers_what_was_asked_with_the_probe
     floor, _ = react(Floor(), Heard(probe=True, follow_up=True), lines)
     floor, said = react(floor, Heard(said=False), lines)
     assert kinds(said) == ["follow_up"] and not floor.awaiting_answer and not floor.over
+
+
+@pytest.fixture(scope="module")
+def tough() -> Lines:
+    return Lines.choose(load_file(ROOT / "scenarios" / "staff-accountant.toml"), seed=5, temperament="tough")
+
+
+def test_a_tough_interviewer_presses_twice_then_raises_a_second_objection(tough: Lines) -> None:
+    assert len(tough.objections) == 2 and tough.objections[0] != tough.objections[1]
+    floor, said = react(Floor(), Heard(probe=True), tough)
+    assert said == [(tough.objections[0], "objection")]
+    floor, said = react(floor, Heard(), tough)
+    floor, again = react(floor, Heard(), tough)
+    assert kinds(said + again) == ["push_back", "push_back"] and said[0][0] != again[0][0]
+    floor, said = react(floor, Heard(), tough)  # pressed twice: on to the second concern
+    assert said == [(tough.raising(1), "objection")] and tough.objections[1] in said[0][0]
+    floor, said = react(floor, Heard(handled=True), tough)
+    assert kinds(said) == ["acknowledge"] and floor.raised == 2 and not floor.awaiting_answer
+
+
+def test_thanks_in_the_answer_ends_it_without_a_second_objection(tough: Lines) -> None:
+    floor, _ = react(Floor(), Heard(probe=True), tough)
+    floor, said = react(floor, Heard(handled=True, thanks=True), tough)
+    assert kinds(said) == ["acknowledge"] and floor.over and floor.raised == 1
+
+
+def test_temperaments_word_things_differently() -> None:
+    sc = load_file(ROOT / "scenarios" / "staff-accountant.toml")
+    picked = {t: {Lines.choose(sc, seed=k, temperament=t).push_back(0, 0) for k in range(12)} for t in ("warm", "tough")}
+    assert picked["warm"].isdisjoint(picked["tough"])
+    assert Lines.choose(sc, seed=3, temperament="warm").temperament == "warm"
+    with pytest.raises(ValueError, match="expected one of neutral, warm, tough"):
+        Lines.choose(sc, seed=3, temperament="grumpy")
+
+
+def test_interest_alone_is_acknowledged_once(lines: Lines) -> None:
+    floor, said = react(Floor(), Heard(interest=True), lines)
+    assert said == [(lines.interest_and_ask, "interest")]
+    floor, said = react(floor, Heard(interest=True), lines)  # still credited, already acknowledged
+    assert kinds(said) == ["keep_going"]
+
+
+def test_interest_with_a_question_gets_the_answer_only(lines: Lines) -> None:
+    floor, said = react(Floor(), Heard(interest=True, next_step=True), lines)
+    assert kinds(said) == ["next_step"]
+    floor, said = react(floor, Heard(interest=True, next_step=True), lines)
+    assert kinds(said) == ["anything_else"]  # nothing new: their questions are invited
+
+
+def test_other_questions_are_answered_from_the_table_or_deflected_each_time() -> None:
+    sc = load_file(ROOT / "scenarios" / "staff-accountant.toml")
+    lines = Lines.choose(sc, seed=2)
+    key, answer = lines.answers[0]
+    floor, said = react(Floor(), Heard(asked=(f"answer:{key}", "trial_close", "other", "other")), lines)
+    assert said == [(answer, "answer"), (lines.trial_close, "trial_close"), (lines.deflect, "deflect")]
+    floor, said = react(floor, Heard(asked=(f"answer:{key}", "other")), lines)
+    assert said == [(lines.deflect, "deflect")]  # the table's answer once; a deflection each time

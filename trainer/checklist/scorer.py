@@ -6,7 +6,7 @@ from trainer.checklist.advice import suggestion
 from trainer.checklist.context import Context
 from trainer.checklist.items import DETECTORS
 from trainer.checklist.result import ItemResult, Score
-from trainer.checklist.semantic import shared_judge
+from trainer.checklist.semantic import INTENT_ITEMS, shared_judge
 from trainer.scenarios.file import ITEM_IDS, Scenario
 from trainer.speech.transcript import Transcript
 
@@ -57,6 +57,20 @@ def warm(scenario: Scenario, transcript: Transcript) -> None:
     judge = shared_judge() if ctx.tokens else None
     if judge is not None:
         judge.warm(ctx, scenario)
+
+
+def intents(scenario: Scenario, transcript: Transcript) -> dict[str, ItemResult]:
+    """The intent items' verdicts (gaps, interest, next step, follow-up, thanks) exactly as `score`
+    gives them for the same words: what the interviewer reacts to in a close still being said."""
+    ctx = Context(transcript)
+    rules = {i: DETECTORS[i](ctx, scenario) for i in INTENT_ITEMS}
+    judge = shared_judge() if ctx.tokens else None
+    if judge is not None:
+        rules = judge.intents(ctx, rules)
+    if not ctx.tokens:
+        for r in rules.values():
+            r.passed, r.score = False, 0.0
+    return rules
 
 
 def score(

@@ -364,6 +364,11 @@ class Judge:
         phrases = [t for which in LIST_ITEMS for _, ts in phrase_texts(scenario, which) for t in ts]
         self.embedder.encode([w.text for w in windows] + phrases)
 
+    def intents(self, ctx: Context, rules: dict[str, ItemResult]) -> dict[str, ItemResult]:
+        """The intent items alone (a session reacting to the close so far)."""
+        v = view(ctx, rules, self.embedder)
+        return {item: self._intent(v, item) for item in INTENT_ITEMS}
+
     def judge(self, ctx: Context, scenario: Scenario, rules: dict[str, ItemResult]) -> dict[str, ItemResult]:
         v = view(ctx, rules, self.embedder)
         out = {item: self._intent(v, item) for item in INTENT_ITEMS}

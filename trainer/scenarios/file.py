@@ -53,6 +53,8 @@ SCHEMA: dict[str, Key] = {
     "interviewer.goodbye": Key(str, required=False),
     "interviewer.voice": Key(str, required=False),
     "interviewer.rate": Key(int, required=False, minimum=80, maximum=400),
+    "interviewer.answers": Key(dict, required=False),
+    "interviewer.lines": Key(dict, required=False),
     "checklist.min_skills": Key(int, required=False, minimum=1, maximum=10),
     "checklist.min_requirements": Key(int, required=False, minimum=1, maximum=12),
     "checklist.max_words": Key(int, required=False, minimum=20, maximum=2000),
@@ -60,6 +62,23 @@ SCHEMA: dict[str, Key] = {
     "checklist.weights": Key(dict, required=False),
 }
 TABLES = {"candidate", "job", "interviewer", "checklist"}
+
+# The interviewer's reactions a scenario may word itself in [interviewer.lines] (the bundled
+# phrasings are in trainer/session/reactions.toml).
+LINE_KINDS = (
+    "acknowledge",
+    "push_back",
+    "another_objection",
+    "follow_up",
+    "interest",
+    "trial_close",
+    "deflect",
+    "cut_off",
+    "keep_going",
+    "prompt",
+    "anything_else",
+)
+MAX_ANSWERS = 30
 
 DEFAULT_GOODBYE = "Thank you for coming in. We'll be in touch. Goodbye."
 # About two minutes at a conversational 150 words a minute: the advice is not to linger.
@@ -94,6 +113,8 @@ class Scenario:
     requirement_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     voice: str | None = None
     rate: int | None = None
+    answers: dict[str, str] = field(default_factory=dict)  # the candidate's other questions, answered
+    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)  # own wording of reactions
     min_skills: int = 3
     min_requirements: int = 2
     max_words: int = DEFAULT_MAX_WORDS
@@ -154,6 +175,37 @@ def _aliases(path: Path, key: str, table: dict[str, Any], names: list[str]) -> d
     return out
 
 
+def _answers(path: Path, table: dict[str, Any]) -> dict[str, str]:
+    if len(table) > MAX_ANSWERS:
+        raise ScenarioError(path, "interviewer.answers", f"has {len(table)} entries; expected at most {MAX_ANSWERS}")
+    for question, answer in table.items():
+        if not question.strip() or not isinstance(answer, str) or not answer.strip():
+            raise ScenarioError(
+                path, f"interviewer.answers.{question}", f'expected a non-empty answer string, like pay = "The range is ..."'
+            )
+    return {q.strip(): a.strip() for q, a in table.items()}
+
+
+def _lines(path: Path, table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, value in table.items():
+        key = f"interviewer.lines.{kind}"
+        if kind not in LINE_KINDS:
+            raise ScenarioError(path, key, f"unknown reaction; expected one of {', '.join(LINE_KINDS)}")
+        options = [value] if isinstance(value, str) else value
+        if not isinstance(options, list) or not options or not all(isinstance(o, str) and o.strip() for o in options):
+            raise ScenarioError(path, key, "expected a string or a list of non-empty strings")
+        for line in options:
+            try:
+                line.format(objection="")
+            except (KeyError, IndexError, ValueError):
+                raise ScenarioError(
+                    path, key, f"{line!r} has braces other than {{objection}}; write a brace as {{{{ or }}}}"
+                ) from None
+        out[kind] = tuple(o.strip() for o in options)
+    return out
+
+
 def parse(path: Path, text: str) -> Scenario:
     """Validate scenario TOML text; `path` is used in messages and as the name."""
     try:
@@ -206,6 +258,8 @@ def parse(path: Path, text: str) -> Scenario:
         requirement_aliases=_aliases(path, "job.aliases", flat.get("job.aliases", {}), requirements),
         voice=flat.get("interviewer.voice"),
         rate=flat.get("interviewer.rate"),
+        answers=_answers(path, flat.get("interviewer.answers", {})),
+        lines=_lines(path, flat.get("interviewer.lines", {})),
         min_skills=min_skills,
         min_requirements=min_req,
         max_words=flat.get("checklist.max_words", DEFAULT_MAX_WORDS),
