@@ -160,3 +160,13 @@ def test_other_questions_are_answered_from_the_table_or_deflected_each_time() ->
     assert said == [(answer, "answer"), (lines.trial_close, "trial_close"), (lines.deflect, "deflect")]
     floor, said = react(floor, Heard(asked=(f"answer:{key}", "other")), lines)
     assert said == [(lines.deflect, "deflect")]  # the table's answer once; a deflection each time
+
+
+def test_a_tough_interviewer_cuts_statements_short_after_asking_for_questions(tough: Lines, lines: Lines) -> None:
+    floor, said = react(Floor(), Heard(), tough)
+    assert kinds(said) == ["anything_else"]
+    floor, said = react(floor, Heard(), tough)
+    assert said == [] and floor.over
+    floor, _ = react(Floor(), Heard(), lines)
+    floor, said = react(floor, Heard(), lines)
+    assert kinds(said) == ["keep_going"] and not floor.over

@@ -53,6 +53,13 @@ def test_corpus_scenarios_are_valid() -> None:
             "candidate.skills[5]",
             "non-empty string",
         ),
+        (lambda t: t.replace('pay = "The range', 'pay = 70000\nx = "The range'), "interviewer.answers.pay", "answer string"),
+        (lambda t: t + '\n[interviewer.lines]\nnod = "Mm."\n', "interviewer.lines.nod", "unknown reaction"),
+        (
+            lambda t: t + '\n[interviewer.lines]\npush_back = "Hm. {objetion}"\n',
+            "interviewer.lines.push_back",
+            "braces other than {objection}",
+        ),
     ],
 )
 def test_each_mistake_names_the_key_and_what_was_expected(edit, key: str, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +68,25 @@ def test_each_mistake_names_the_key_and_what_was_expected(edit, key: str, words:
     assert words in err.problem
     assert str(err).startswith("bad.toml: ")
     assert "\n" not in str(err)
+
+
+def test_answers_and_lines_load_and_survive_a_save() -> None:
+    from trainer.scenarios.file import dump
+
+    text = GOOD + '\n[interviewer.lines]\nfollow_up = "Email me."\npush_back = ["No. {objection}", "Still no."]\n'
+    sc = parse(Path("staff-accountant.toml"), text)
+    assert sc.answers["pay"].startswith("The range is") and len(sc.answers) == 7
+    assert sc.lines == {"follow_up": ("Email me.",), "push_back": ("No. {objection}", "Still no.")}
+    again = parse(Path("staff-accountant.toml"), dump(sc))
+    assert (again.answers, again.lines) == (sc.answers, sc.lines)
+
+
+def test_the_reactions_a_scenario_may_word_are_the_sessions_own() -> None:
+    from trainer.scenarios.file import LINE_KINDS
+    from trainer.session.close import phrasings
+
+    assert set(phrasings()) == set(LINE_KINDS)
+    assert all("neutral" in table for table in phrasings().values())
 
 
 def test_bad_toml_reports_the_line() -> None:

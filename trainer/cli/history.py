@@ -40,7 +40,7 @@ def history_command(scenario: str | None, last: int | None) -> None:
     if not runs:
         err.print("No runs saved yet. Try `trainer demo` or `trainer practice SCENARIO`.")
         return
-    table = Table("run", "when (UTC)", "kind", "scenario", "engine", "total", "items")
+    table = Table("run", "when (UTC)", "kind", "scenario", "interviewer", "engine", "total", "items")
     for r in runs:
         if r.kind == "drill":
             reps = [e for e in r.conversation or [] if e.get("kind") == "rep"]
@@ -48,7 +48,7 @@ def history_command(scenario: str | None, last: int | None) -> None:
             what = f"{drilled}: {sum(bool(e.get('passed')) for e in reps)}/{len(reps)} reps passed"
         else:
             what = f"{sum(i['passed'] for i in r.items)}/{len(r.items)}"
-        table.add_row(str(r.id), _when(r), r.kind, r.scenario, r.engine or "text", str(r.total), what)
+        table.add_row(str(r.id), _when(r), r.kind, r.scenario, r.interviewer or "", r.engine or "text", str(r.total), what)
     Console().print(table)
 
 
@@ -66,7 +66,8 @@ def show_command(run_id: int) -> None:
     if metrics is not None and metrics.duration_s is not None:
         renderables.append(render_delivery(metrics, run.engine))
     console = Console()
-    console.print(f"Run {run.id} · {_when(run)} UTC · {run.kind}", style="dim")
+    manner = f" · {run.interviewer} interviewer" if run.interviewer else ""
+    console.print(f"Run {run.id} · {_when(run)} UTC · {run.kind}{manner}", style="dim")
     print_report(console, history.to_score(run), run.scenario_title, {"renderables": renderables})
     if run.notes:
         console.print(Text.assemble(("Your notes: ", "bold"), run.notes))

@@ -37,7 +37,7 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import Event, Lines, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.close import TEMPERAMENTS, Event, Lines, SessionOptions, SessionResult, TurnSource, run
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
 from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
@@ -78,6 +78,8 @@ def session_json(result: SessionResult) -> str:
         metrics=result.metrics.to_dict(),
         engine=result.engine,
         objection=result.objection,
+        objections=list(result.objections),
+        interviewer=result.interviewer,
         conversation=conversation,
     )
 
@@ -90,7 +92,9 @@ def present(result: SessionResult, as_json: bool, summary: str | None, saved: Sa
         renderables: list[Any] = [render_conversation(result.events)]
         if result.close.words:
             renderables.append(render_delivery(result.metrics, result.engine))
-        print_report(Console(), result.score, result.scenario.title, {"renderables": renderables})
+        console = Console()
+        console.print(f"{result.interviewer.capitalize()} interviewer", style="dim")
+        print_report(console, result.score, result.scenario.title, {"renderables": renderables})
     if summary is None and sys.stdin.isatty() and not as_json:
         err.print("\nLast step: write a summary of the meeting for your follow-up. A draft:", style="bold")
         err.print(summaries.draft(result), style="dim")
@@ -157,7 +161,15 @@ def open_turns(stack: ExitStack, how: TurnsFrom, interviewer: VoiceInterviewer, 
     help="Interviewer's voice: a natural one (am_michael, af_heart, bm_george, bf_emma) or espeak-ng's (en-us, en-gb); `trainer voices` lists them.",
 )
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
-@click.option("--seed", type=int, help="Pick the interviewer's objection reproducibly.")
+@click.option("--seed", type=int, help="Pick the interviewer's objection and wording reproducibly.")
+@click.option(
+    "--interviewer",
+    "temperament",
+    type=click.Choice(TEMPERAMENTS),
+    default="neutral",
+    show_default=True,
+    help="How the interviewer treats you: warm, neutral, or tough (a second objection, presses harder, cuts lingering short).",
+)
 @click.option(
     "--lines-to",
     type=click.Path(path_type=Path, file_okay=False),
@@ -176,6 +188,7 @@ def practice_command(
     voice: str | None,
     rate: int | None,
     seed: int | None,
+    temperament: str,
     lines_to: Path | None,
     summary: str | None,
     as_json: bool,
@@ -200,7 +213,7 @@ def practice_command(
             sound.save(lines_to / f"{next(counter):02d}-{kind}.wav")
 
     interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice, keep=keep)
-    lines = Lines.choose(sc, seed)
+    lines = Lines.choose(sc, seed, temperament)
     interviewer.prepare(lines.all())
     preload_judge()
     with ExitStack() as stack:

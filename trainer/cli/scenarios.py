@@ -58,6 +58,8 @@ def print_scenario(sc: scenarios.Scenario) -> None:
     console.print(f"  signals the end: {sc.signal_to_end}")
     for o in sc.objections:
         console.print(f"  objection: {o}")
+    for question, answer in sc.answers.items():
+        console.print(f"  asked about {question}: {answer}")
     console.print(f"  next step: {sc.next_step}")
     console.print(
         f"Checklist: restate {sc.min_skills} skills, tie {sc.min_requirements} requirements, "
@@ -74,7 +76,8 @@ def check_command(files: tuple[Path, ...]) -> None:
     for f in files:
         try:
             sc = scenarios.load_file(f)
-            click.echo(f"{f}: ok ({sc.role}, {len(sc.skills)} skills, {len(sc.requirements)} requirements)")
+            answers = f", {len(sc.answers)} answers" if sc.answers else ""
+            click.echo(f"{f}: ok ({sc.role}, {len(sc.skills)} skills, {len(sc.requirements)} requirements{answers})")
             _warn_too_close(f, sc)
         except ScenarioError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -99,7 +99,7 @@ def build(run: RunRecord, chart_png: bytes | None) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>Run {run.id}: {html.escape(run.scenario_title)}</title>
 <style>{CSS}</style></head><body>
 <h1>{html.escape(run.scenario_title)}</h1>
-<p>Run {run.id} · {html.escape(run.created_at or "")} · {html.escape(run.kind)} · heard by {html.escape(run.engine or "text")}</p>
+<p>Run {run.id} · {html.escape(run.created_at or "")} · {html.escape(run.kind)}{f" · {html.escape(run.interviewer)} interviewer" if run.interviewer else ""} · heard by {html.escape(run.engine or "text")}</p>
 <div class="total">{run.total}/100</div>
 <h2>What you said</h2><div class="legend">{legend}</div>
 <div class="transcript" id="transcript">{_highlighted(text, spans)}</div>

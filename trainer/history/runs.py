@@ -48,7 +48,8 @@ def from_score(
 def from_session(kind: str, result: SessionResult) -> RunRecord:
     record = from_score(kind, result.scenario, result.score, result.close, result.metrics)
     record.engine = result.engine
-    record.objection = result.objection
+    record.objection = "\n".join(result.objections) or None
+    record.interviewer = result.interviewer
     record.conversation = [
         {"speaker": e.speaker, "kind": e.kind, "text": e.text, "at": round(e.at, 2)} for e in result.events
     ]

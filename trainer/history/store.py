@@ -75,7 +75,12 @@ def _m1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial]
+def _m2_interviewer(db: sqlite3.Connection) -> None:
+    # The interviewer's temperament (neutral, warm, tough) of a practice session; NULL otherwise.
+    db.execute("ALTER TABLE runs ADD COLUMN interviewer TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_interviewer]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -99,7 +104,8 @@ class RunRecord:
     engine: str | None = None
     metrics: dict[str, Any] | None = None
     conversation: list[dict[str, Any]] | None = None
-    objection: str | None = None
+    objection: str | None = None  # the objections raised, one a line
+    interviewer: str | None = None  # a practice session's temperament
     notes: str = ""
     recordings: list[Recording] = field(default_factory=list)
     id: int | None = None
@@ -119,6 +125,7 @@ class RunRecord:
             "metrics": self.metrics,
             "conversation": self.conversation,
             "objection": self.objection,
+            "interviewer": self.interviewer,
             "notes": self.notes,
         }
         if with_recordings:
@@ -227,7 +234,7 @@ class Store:
             with self._transaction() as db:
                 cur = db.execute(
                     "INSERT INTO runs (created_at, kind, scenario, scenario_title, engine, total, transcript,"
-                    " metrics, conversation, objection, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " metrics, conversation, objection, notes, interviewer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         created,
                         run.kind,
@@ -240,6 +247,7 @@ class Store:
                         json.dumps(run.conversation) if run.conversation is not None else None,
                         run.objection,
                         run.notes,
+                        run.interviewer,
                     ),
                 )
                 run_id = int(cur.lastrowid or 0)
@@ -316,6 +324,7 @@ class Store:
             metrics=json.loads(row["metrics"]) if row["metrics"] else None,
             conversation=json.loads(row["conversation"]) if row["conversation"] else None,
             objection=row["objection"],
+            interviewer=row["interviewer"],
             notes=row["notes"],
             recordings=recordings,
             id=row["id"],

@@ -359,6 +359,22 @@ next_step = "What the interviewer says the next step is, and when they will deci
 # voice = "en-us"
 # rate = 170
 
+# Optional: answers to questions the checklist does not cover, matched by meaning. A key naming a
+# common topic (pay, team, start_date, remote, travel, interviewer, first_weeks, benefits) also
+# matches its usual wordings; any other key is a question in your words. Unanswered questions
+# get a polite deflection.
+# [interviewer.answers]
+# pay = "The range is ..., depending on experience."
+# team = "You would join a team of ..."
+# start_date = "We would like someone to start by ..."
+# remote = "We are in the office ... days a week."
+
+# Optional: the interviewer's own wording for a reaction (a string or a list; one is picked per
+# session): acknowledge, push_back (may use {{objection}}), another_objection, follow_up,
+# interest, trial_close, deflect, cut_off, keep_going, prompt, anything_else.
+# [interviewer.lines]
+# follow_up = "Of course. Email me; I answer within a day."
+
 [checklist]
 min_skills = 3
 # min_requirements = 2
@@ -399,4 +415,8 @@ def dump(sc: Scenario) -> str:
     out += [f"max_words = {sc.max_words}", f"max_seconds = {sc.max_seconds}"]
     if sc.weights != DEFAULT_WEIGHTS:
         out.append("weights = { " + ", ".join(f"{k} = {v:g}" for k, v in sc.weights.items()) + " }")
+    if sc.answers:
+        out += ["", "[interviewer.answers]"] + [f"{_toml_str(k)} = {_toml_str(v)}" for k, v in sc.answers.items()]
+    if sc.lines:
+        out += ["", "[interviewer.lines]"] + [f"{k} = {_toml_list(v)}" for k, v in sc.lines.items()]
     return "\n".join(out) + "\n"

@@ -2,16 +2,19 @@
 
 The session is pure logic: where the candidate's turns come from (microphone, recordings,
 typed text) and how the interviewer's lines reach the user (voice, print) are passed in.
-After each turn, what the candidate did (`Heard`) and where the conversation stands (`Floor`)
-decide the interviewer's lines (`react`, a pure step):
+After each turn, what the candidate has done (`Heard`: the report's own judge reading the close
+so far, so the conversation and the report never disagree) and where the conversation stands
+(`Floor`) decide the interviewer's lines (`react`, a pure step):
 - a probe for gaps or concerns: an objection from the scenario; the next turn is the answer
-  (scored as `objection_handled`): acknowledged when it handles the objection, pressed once when
-  an attempt does not (a question instead of an answer is answered, and the interview goes on);
-- a question about the next step: the scenario's `next_step`; asking to follow up: granted;
-- thanks: the goodbye; anything said after it counts against `concise`;
+  (scored as `objection_handled`): acknowledged when it handles the objection, pressed once
+  (twice when tough) when an attempt does not; a tough interviewer then raises a second one;
+- the next step, permission to follow up, a question the scenario's `[interviewer.answers]`
+  covers, a trial close, any other question: each answered (the last politely deflected);
+- reaffirmed interest alone: a brief acknowledgement;
+- thanks: the goodbye; anything said after it gets a cut-off and counts against `concise`;
 - none of those: the candidate is asked once for their questions; a statement after that keeps
-  them the floor; saying nothing gets one prompt, then the goodbye.
-The wording of each reaction is picked per session from reactions.toml (seeded).
+  them the floor (a tough interviewer says goodbye); saying nothing gets one prompt, then the goodbye.
+The wording of each reaction is picked per session from reactions.toml (seeded) by temperament.
 """
 
 from __future__ import annotations
@@ -270,6 +273,8 @@ def _invite(floor: Floor, said: list[tuple[str, str]], lines: Lines, interest: b
         return replace(floor, asked_anything_else=True), [(lines.interest_and_ask, "interest")]
     if not floor.asked_anything_else:
         return replace(floor, asked_anything_else=True), [(lines.anything_else, "anything_else")]
+    if lines.temperament == "tough":  # cuts lingering short: no more statements, the goodbye
+        return replace(floor, over=True), []
     return floor, [(lines.keep_going, "keep_going")]
 
 

@@ -19,8 +19,8 @@ def draft(result: SessionResult) -> str:
     tied = result.score.item("requirements_matched").heard or []
     if tied:
         lines.append("Their needs I can meet: " + "; ".join(tied) + ".")
-    if result.objection:
-        lines.append(f"Their concern: {result.objection}")
+    for objection in result.objections:
+        lines.append(f"Their concern: {objection}")
         lines.append("My follow-up on it: (one more piece of evidence to send)")
     asked = any(e.kind == "next_step" for e in result.events)
     lines.append(f"Next step: {sc.next_step}" if asked else "Next step: not discussed — ask in the follow-up.")

@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from trainer.errors import TrainerError
+from trainer.session.close import TEMPERAMENTS
 from trainer.session.drill import DRILLABLE
 from trainer.web import api, runner
 from trainer.web.live import PageLink
@@ -60,7 +61,11 @@ def _request(message: dict[str, Any]) -> runner.Request:
     if item is not None and item not in DRILLABLE:
         raise TrainerError(f"item {item}: cannot be drilled; expected one of {', '.join(DRILLABLE)}")
     seed = message.get("seed")
+    temperament = str(message.get("interviewer") or "neutral")
+    if temperament not in TEMPERAMENTS:
+        raise TrainerError(f"interviewer {temperament}: unknown; expected one of {', '.join(TEMPERAMENTS)}")
     return runner.Request(
+        interviewer=temperament,
         scenario=str(message.get("scenario", "")),
         typed=message.get("mode") == "typed",
         browser_voice=message.get("voice") == "browser",

@@ -66,6 +66,7 @@ class Request:
     item: str | None = None  # a drill's item
     needed: int = 3
     voice_name: str | None = None  # one of `trainer voices`; None: the scenario's
+    interviewer: str = "neutral"  # the temperament
 
 
 def _settings(sc: Scenario, voice: str | None = None) -> tts.VoiceSettings:
@@ -128,7 +129,7 @@ def practice(link: PageLink, req: Request, models: Models) -> None:
     try:
         sc = scenarios.load(req.scenario)
         interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
-        lines = Lines.choose(sc, req.seed)
+        lines = Lines.choose(sc, req.seed, req.interviewer)
         interviewer.prepare(lines.all())
         source = _source(link, req, models, interviewer)
         options = SessionOptions(seed=req.seed, lines=lines)

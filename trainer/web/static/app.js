@@ -445,6 +445,15 @@ async function practicePage(name) {
 
   const sc = data.scenario;
   const controls = setupControls(false);
+  // The interviewer's temperament: a tough one raises a second objection and presses harder.
+  const manner = localStorage.getItem("trainer.interviewer") || "neutral";
+  const mannerSel = h(
+    "select",
+    { id: "interviewer", "data-testid": "interviewer" },
+    ...[["neutral", "Neutral interviewer"], ["warm", "Warm interviewer"], ["tough", "Tough interviewer"]].map(([v, t]) => h("option", { value: v, selected: v === manner }, t)),
+  );
+  mannerSel.addEventListener("change", () => localStorage.setItem("trainer.interviewer", mannerSel.value));
+  controls.box.append(mannerSel);
   const view = conversationView();
   const status = h("p", { class: "status", "aria-live": "polite" }, "Press Start when you are ready. The interviewer will signal the end of the interview; then it is your close.");
   const start = h("button", { class: "primary", "data-testid": "start", disabled: true }, "Getting the interviewer ready…");
@@ -491,7 +500,7 @@ async function practicePage(name) {
     const problem = mode === "typed" ? null : await openMic();
     if (problem) return status.replaceChildren(errorBox(problem), typeInstead());
     live = new Live(
-      { type: "start", scenario: name, mode, voice: controls.voice(), voice_name: controls.voiceName(), seed: params().has("seed") ? Number(params().get("seed")) : null },
+      { type: "start", scenario: name, mode, voice: controls.voice(), voice_name: controls.voiceName(), interviewer: mannerSel.value, seed: params().has("seed") ? Number(params().get("seed")) : null },
       {
         line: (m) => {
           view.interviewer(m.text, m.kind);
@@ -672,7 +681,7 @@ function showReport(run, endedBy) {
     h("p", { class: "total" }, h("span", {}, String(run.total)), "/100"),
     run.provisional
       ? h("p", { class: "muted", "aria-live": "polite" }, "Listening a moment longer in case you say more after the goodbye; the report is then saved.")
-      : h("p", { class: "muted" }, `Run ${run.id} · ${run.created_at} · ${run.kind} · heard by ${run.engine || "text"}`, endedBy && endedBy !== "goodbye" ? ` · stopped early (${endedBy}): what you said is scored` : ""),
+      : h("p", { class: "muted" }, `Run ${run.id} · ${run.created_at} · ${run.kind}${run.interviewer ? ` · ${run.interviewer} interviewer` : ""} · heard by ${run.engine || "text"}`, endedBy && endedBy !== "goodbye" ? ` · stopped early (${endedBy}): what you said is scored` : ""),
     h("section", { class: "panel" }, h("h2", {}, "Checklist"), items),
     h("section", { class: "panel" }, h("h2", {}, "What you said"), highlighted(run.transcript.text || "", run.items, labels)),
     delivery(run.metrics),
