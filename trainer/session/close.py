@@ -343,6 +343,7 @@ def merge_turns(turns: list[tuple[float, CandidateTurn]]) -> Transcript:
     return Transcript(" ".join(texts))
 
 
+QUESTION_ITEMS = ("gaps_probed", "next_step_asked", "follow_up_permission")  # their questions get their reactions
 CLOSING_WORDS = 15  # thanks within a turn's last words ends the close; "Yes, thank you. ..." opens one
 
 
@@ -399,7 +400,8 @@ def hear(
     before = merge_turns(said[:-1]).text.strip()
     found = intents(scenario, close)
     ctx = Context(close)
-    asked = uncovered(questions(ctx, len(before)), [e for r in found.values() if r.passed for e in r.evidence])
+    quoted = [e for item in QUESTION_ITEMS if found[item].passed for e in found[item].evidence]
+    asked = uncovered(questions(ctx, len(before)), quoted)
     return Heard(
         probe=found["gaps_probed"].passed,
         next_step=found["next_step_asked"].passed,
