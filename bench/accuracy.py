@@ -215,7 +215,8 @@ def spoken_session(sc: Scenario, corpus: Path, runs: int) -> None:
     interviewer's answers and goodbye in real time, and no lingering after it (the least time
     the session leaves). Timed: from the session's last input to the report."""
     from trainer.checklist import concepts, match, semantic
-    from trainer.session.close import Lines, SessionOptions, run
+    from trainer.session.close import SessionOptions, run
+    from trainer.session.lines import Lines
 
     judge = semantic.shared_judge()
     assert judge is not None

@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--only", help="one close of the corpus, by id (e.g. dev-025)")
     args = parser.parse_args()
     from trainer.scenarios import file as scenarios
-    from trainer.session.close import Lines
+    from trainer.session.lines import Lines
 
     static = ROOT / "trainer" / "web" / "static"
     shipped = sum(p.stat().st_size for p in static.iterdir() if p.suffix in (".js", ".css"))

@@ -13,7 +13,6 @@ without speculative decoding (the piece decoded only when the turn has ended).
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ from trainer.checklist.semantic import shared_judge  # noqa: E402
 from trainer.scenarios import file as scenarios  # noqa: E402
 from trainer.session.close import CandidateTurn  # noqa: E402
 from trainer.session.drill import CUES, judge_rep  # noqa: E402
+from trainer.session.lines import Lines  # noqa: E402
 from trainer.speech.audio import Audio  # noqa: E402
 from trainer.speech.engines import EngineOptions, create  # noqa: E402
 from trainer.speech.engines import whisper as whisper_engine  # noqa: E402
@@ -81,7 +81,7 @@ def spoken(clips: dict[str, Audio], speculate: bool) -> list[float]:
         for item, clip in clips.items():
             turn = listen(paced(clip.with_noise_floor(-50)), engine.stream(), ListenOptions(silence_s=2.0))
             t0 = time.perf_counter()
-            judge_rep(item, sc, CandidateTurn(turn.transcript, turn.audio), CUES[item](sc, random.Random(0)))
+            judge_rep(item, sc, CandidateTurn(turn.transcript, turn.audio), CUES[item](sc, Lines.choose(sc, 0)))
             out.append((turn.latency_s or 0.0) + time.perf_counter() - t0)
         return out
     finally:
@@ -97,7 +97,7 @@ def main() -> None:
     semantic, wording = [], []
     for _ in range(args.rounds):
         for item, line in REPS.items():
-            cue = CUES[item](sc, random.Random(0))
+            cue = CUES[item](sc, Lines.choose(sc, 0))
             t0 = time.perf_counter()
             judge_rep(item, sc, CandidateTurn(Transcript(line)), cue)
             semantic.append(time.perf_counter() - t0)

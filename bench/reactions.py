@@ -85,7 +85,8 @@ def reaction_set(temperament: str) -> None:
     from dataclasses import replace
 
     from trainer.scenarios.file import load
-    from trainer.session.close import Lines, SessionOptions, run
+    from trainer.session.close import SessionOptions, run
+    from trainer.session.lines import Lines
 
     cases = tomllib.loads((ROOT / "bench" / "data" / "reaction-set.toml").read_text())["case"]
     right, misses = 0, []
@@ -107,7 +108,9 @@ def reaction_set(temperament: str) -> None:
             right += 1
         else:
             misses.append(f"{case['turn'][:70]!r}: expected {expected or 'none'}, got {got or 'none'}")
-    print(f"reaction set ({temperament} interviewer): {right}/{len(cases)} turns get exactly the expected reactions ({100 * right / len(cases):.1f}%)")
+    print(
+        f"reaction set ({temperament} interviewer): {right}/{len(cases)} turns get exactly the expected reactions ({100 * right / len(cases):.1f}%)"
+    )
     for kind, (tp, said, expected_n) in sorted(counts.items()):
         p = tp / said if said else 1.0
         r = tp / expected_n if expected_n else 1.0

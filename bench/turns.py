@@ -11,7 +11,11 @@ Complete turns: questions and thanks. Paused turns: a sentence with a 1 s pause 
 and `--silence 2`) against the adaptive one (the default).
 
 - reaction: from the last word (the last speech block of the recording) to the final transcript
-  in hand, i.e. when the interviewer can answer: quiet waited + final decode + checklist check;
+  in hand and read, i.e. when the interviewer can answer: quiet waited + final decode + the
+  session's reading of the turn (the report's judge on the close so far, the other questions),
+  which runs on the recognizer's guess while the turn-taking waits and is reused when the turn
+  ends as guessed (`read ahead` counts how often). Each clip's words are new to the sentence
+  model's cache (only the example sentences stay embedded), as in a session;
 - final: from the end of the turn to the final transcript;
 - cut: a paused turn whose end came before its second half (speech heard after the turn ended);
   a complete turn ended before its last words is counted too (its recording is kept for a look).
@@ -64,8 +68,12 @@ def pct(values: list[float], q: float) -> float:
 
 def child(rounds: int, only: str | None) -> None:
     from tests.speech import natural
+    from trainer.checklist import embed, questions
     from trainer.checklist.scorer import score
+    from trainer.checklist.semantic import preload
     from trainer.scenarios import file as scenarios
+    from trainer.session.close import CandidateTurn, _Ahead
+    from trainer.session.lines import Lines
     from trainer.speech.audio import silence
     from trainer.speech.engines import EngineOptions, create
     from trainer.speech.listen import ListenOptions, SpeechDetector, listen, mic_blocks
@@ -73,7 +81,11 @@ def child(rounds: int, only: str | None) -> None:
     from trainer.speech.transcript import Transcript
 
     sc = scenarios.load("ux-designer")
+    preload().join()
+    embedder = embed.shared()
+    assert embedder is not None, "the judge's sentence model is needed: run scripts/setup.sh"
     score(sc, Transcript("warm up the judge"))
+    ahead = _Ahead(sc, Lines.choose(sc, 1))
     engine = create("whisper", EngineOptions())
     tmp = Path(tempfile.mkdtemp(prefix="trainer-turns-"))
     clips: list[tuple[str, Path]] = []
@@ -85,19 +97,25 @@ def child(rounds: int, only: str | None) -> None:
     modes = {"fixed 2 s (baseline)": ListenOptions(silence_s=2.0), "adaptive": ListenOptions(adaptive=True)}
     modes = {m: o for m, o in modes.items() if only is None or m.startswith(only)}
     results: dict[str, dict[str, list[float]]] = {
-        m: {"reaction": [], "final": [], "cut": [], "cut_complete": []} for m in modes
+        m: {"reaction": [], "final": [], "cut": [], "cut_complete": [], "ahead": []} for m in modes
     }
     with Microphone() as mic:
         time.sleep(3)  # a PulseAudio stream takes about 2 s to start
         for _ in range(rounds):
             for mode, options in modes.items():
                 for kind, wav in clips:
+                    # A turn said for the first time: only the examples stay embedded, as in a session.
+                    embedder.clear_cache()
+                    questions.prepare()
                     mic.drain()
                     player = subprocess.Popen(["paplay", "-d", "virt", str(wav)])
-                    turn = listen(mic_blocks(mic), engine.stream(), options)
+                    ahead.expect([], None)
+                    turn = listen(mic_blocks(mic), engine.stream(), options, on_guess=ahead.guess)
                     t0 = time.perf_counter()
-                    score(sc, turn.transcript)  # what the session does before it reacts
+                    said = CandidateTurn(turn.transcript)
+                    ahead.heard([(0.0, said)], said, None)  # what the session does before it reacts
                     judged = time.perf_counter() - t0
+                    results[mode]["ahead"].append(1.0 if judged < 0.005 else 0.0)
                     detector, last_speech, at = SpeechDetector(), 0.0, 0.0
                     for block in turn.audio.chunks(0.1):
                         at += 0.1
@@ -128,7 +146,7 @@ def child(rounds: int, only: str | None) -> None:
                     )
     print(
         f"{'end of turn':22} {'reaction p50':>12} {'p95':>6} {'final p50':>10} {'p95':>6} {'cut mid-sentence':>17}"
-        f" {'complete turns cut':>19}"
+        f" {'complete turns cut':>19} {'read ahead':>11}"
     )
     for mode, r in results.items():
         cuts = r["cut"]
@@ -137,6 +155,7 @@ def child(rounds: int, only: str | None) -> None:
             f"{statistics.median(r['final']):9.2f}s {pct(r['final'], 0.95):5.2f}s "
             f"{sum(cuts):6.0f}/{len(cuts)} ({sum(cuts) / len(cuts):.0%})"
             f" {sum(r['cut_complete']):12.0f}/{len(r['cut_complete'])}"
+            f" {sum(r['ahead']):6.0f}/{len(r['ahead'])}"
         )
 
 

@@ -29,10 +29,10 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 def interviewer_lines(limit: int) -> list[str]:
     from trainer.scenarios import file as scenarios
-    from trainer.session.close import phrasings
+    from trainer.session.lines import phrasings
 
     files = sorted((ROOT / "scenarios").glob("*.toml")) + sorted((CORPUS / "scenarios").glob("*.toml"))
-    lines: list[str] = [phrasings()["anything_else"][0]]
+    lines: list[str] = [phrasings()["anything_else"]["neutral"][0]]
     for f in files:
         sc = scenarios.load_file(f)
         lines += [sc.signal_to_end, *sc.objections, sc.next_step, sc.goodbye]

@@ -286,7 +286,7 @@ def test_pages_fit_phone_and_laptop_and_every_control_is_labelled(width: int, tm
 def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path: Path) -> None:
     from tests.speech import natural
     from trainer.scenarios import file as scenarios
-    from trainer.session.close import Lines
+    from trainer.session.lines import Lines
     from trainer.session.tts import VoiceSettings
 
     sc = scenarios.load("ux-designer")

@@ -40,11 +40,19 @@ class Lines:
 
 class Silent:
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.said: list[tuple[str, str]] = []
 
     def say(self, line: str, kind: str) -> float:
-        self.lines.append(line)
+        self.said.append((line, kind))
         return 0.0
+
+    @property
+    def cues(self) -> list[str]:
+        return [line for line, kind in self.said if kind == "cue"]
+
+    @property
+    def reactions(self) -> list[str]:
+        return [kind for _, kind in self.said if kind != "cue"]
 
 
 def test_parroted_pass_does_not_count_and_three_in_a_row_end_the_drill() -> None:
@@ -60,7 +68,8 @@ def test_parroted_pass_does_not_count_and_three_in_a_row_end_the_drill() -> None
     ]
     assert "rep 2" in result.reps[2].note
     assert result.done and result.ended_by == "done" and result.streak == 3
-    assert interviewer.lines == [sc.next_step] * 5  # the cue that sets up a follow-up question
+    assert interviewer.cues == [sc.next_step] * 5  # the cue that sets up a follow-up question
+    assert interviewer.reactions == ["follow_up"] * 4  # each pass is granted, as in a session
 
 
 def test_a_failing_rep_breaks_the_streak() -> None:
@@ -85,8 +94,20 @@ def test_objection_drill_uses_the_scenarios_objections_and_judges_the_answer() -
         "and my crew hit ninety eight percent of our pick targets.",
     ]
     result = run_drill(sc, "objection_handled", Lines(answers), interviewer, DrillOptions(seed=1))
-    assert all(line in sc.objections for line in interviewer.lines)
+    assert all(line in sc.objections for line in interviewer.cues)
     assert [r.passed for r in result.reps][0] is False
+    assert interviewer.reactions == ["acknowledge" for r in result.reps if r.passed]
+
+
+def test_a_drill_cues_in_its_temperaments_words() -> None:
+    from trainer.session.lines import phrasings
+
+    sc = scenarios.load("ux-designer")
+    interviewer = Silent()
+    reps = ["Is there anything about my background that worries you?", "Any doubts about me for this job?"]
+    run_drill(sc, "gaps_probed", Lines(reps), interviewer, DrillOptions(seed=4, interviewer="tough"))
+    assert set(interviewer.cues) <= set(phrasings()["anything_else"]["tough"])
+    assert interviewer.reactions == ["objection", "objection"]
 
 
 def test_every_drillable_item_has_a_cue_and_wording_similarity_is_word_level() -> None:
@@ -165,11 +186,11 @@ def test_ctrl_c_ends_the_drill_with_its_summary_and_keeps_the_reps(trainer_home:
     proc.stdin.flush()
     assert proc.stdout.readline().startswith("Rep 1: ✓ counted")  # judged
     assert proc.stderr is not None
-    cues = 0
-    while cues < 2:  # the interviewer's cue for rep 2: the drill now waits for it
+    lines = 0
+    while lines < 3:  # the cue, the goodbye a pass gets, the cue for rep 2: the drill now waits for it
         line = proc.stderr.readline()
         assert line, "the drill ended before cueing rep 2"
-        cues += line.startswith("Interviewer:")
+        lines += line.startswith("Interviewer:")
     proc.send_signal(signal.SIGINT)
     out, errs = proc.communicate(timeout=60)
     assert proc.returncode == 0, errs

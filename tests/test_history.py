@@ -59,6 +59,28 @@ def test_save_read_delete_and_schema_version(trainer_home: Path) -> None:
     assert db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 0  # deleted with its run
 
 
+def test_a_version_1_database_is_upgraded_and_keeps_its_runs(trainer_home: Path) -> None:
+    from trainer.history.store import MIGRATIONS
+
+    trainer_home.mkdir(parents=True)
+    db = sqlite3.connect(trainer_home / "runs.sqlite3")
+    MIGRATIONS[0](db)
+    db.execute(
+        "INSERT INTO runs (created_at, kind, scenario, scenario_title, total, transcript) VALUES (?,?,?,?,?,?)",
+        ("2026-11-01T10:00:00", "practice", "ux-designer", "UX", 61, json.dumps({"text": "Thanks", "words": []})),
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = Store()
+    [old] = store.runs()
+    assert (old.total, old.interviewer) == (61, None)
+    new = record(80)
+    new.interviewer = "tough"
+    store.get(store.save(new))
+    assert [r.interviewer for r in store.runs()] == [None, "tough"]
+
+
 def test_corrupt_database_is_reported_and_left_alone(trainer_home: Path) -> None:
     trainer_home.mkdir(parents=True)
     path = trainer_home / "runs.sqlite3"

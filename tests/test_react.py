@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from trainer.scenarios.file import load_file
-from trainer.session.close import Floor, Heard, Lines, react
+from trainer.session.lines import Lines
+from trainer.session.react import Floor, Heard, react
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,9 @@ def test_thanks_in_the_answer_ends_it_without_a_second_objection(tough: Lines) -
 
 def test_temperaments_word_things_differently() -> None:
     sc = load_file(ROOT / "scenarios" / "staff-accountant.toml")
-    picked = {t: {Lines.choose(sc, seed=k, temperament=t).push_back(0, 0) for k in range(12)} for t in ("warm", "tough")}
+    picked = {
+        t: {Lines.choose(sc, seed=k, temperament=t).push_back(0, 0) for k in range(12)} for t in ("warm", "tough")
+    }
     assert picked["warm"].isdisjoint(picked["tough"])
     assert Lines.choose(sc, seed=3, temperament="warm").temperament == "warm"
     with pytest.raises(ValueError, match="expected one of neutral, warm, tough"):

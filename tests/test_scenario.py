@@ -53,7 +53,11 @@ def test_corpus_scenarios_are_valid() -> None:
             "candidate.skills[5]",
             "non-empty string",
         ),
-        (lambda t: t.replace('pay = "The range', 'pay = 70000\nx = "The range'), "interviewer.answers.pay", "answer string"),
+        (
+            lambda t: t.replace('pay = "The range', 'pay = 70000\nx = "The range'),
+            "interviewer.answers.pay",
+            "answer string",
+        ),
         (lambda t: t + '\n[interviewer.lines]\nnod = "Mm."\n', "interviewer.lines.nod", "unknown reaction"),
         (
             lambda t: t + '\n[interviewer.lines]\npush_back = "Hm. {objetion}"\n',
@@ -83,7 +87,7 @@ def test_answers_and_lines_load_and_survive_a_save() -> None:
 
 def test_the_reactions_a_scenario_may_word_are_the_sessions_own() -> None:
     from trainer.scenarios.file import LINE_KINDS
-    from trainer.session.close import phrasings
+    from trainer.session.lines import phrasings
 
     assert set(phrasings()) == set(LINE_KINDS)
     assert all("neutral" in table for table in phrasings().values())

@@ -81,7 +81,9 @@ _NOT_INVERTED = frozenset("to i we you they he she it that which who".split())
 
 
 # A turn that starts with one of these starts with a question ("do people on the team ...").
-_ASKING = frozenset("what when how where why who which is are was were do does did can could would will may should".split())
+_ASKING = frozenset(
+    "what when how where why who which is are was were do does did can could would will may should".split()
+)
 
 
 def _openers(ctx: Context) -> list[int]:
@@ -155,6 +157,14 @@ _SELF = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|we|we'd|we're|us|our)\b", re.IGNO
 
 def is_tag_trial_close(text: str) -> bool:
     return bool(_TAG.search(text)) and bool(_SELF.search(_TAG.sub("", text)))
+
+
+def prepare() -> None:
+    """Embed the examples and fit the floor ahead (a session's first question is then quick)."""
+    embedder = embed.shared()
+    if embedder is not None:
+        _floor(embedder)
+        embedder.encode([t for _, t in _labelled({})])
 
 
 def read(found: list[Question], answers: dict[str, str]) -> list[Asked]:

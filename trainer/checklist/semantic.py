@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.checklist import embed, phrases
+from trainer.checklist import embed, phrases, questions
 from trainer.checklist.concepts import build_concepts, content_words, find_mentions, lacked, quoted_need
 from trainer.checklist.context import Context
 from trainer.checklist.embed import Embedder
@@ -424,9 +424,14 @@ def shared_judge() -> Judge | None:
         return _judge
 
 
+def _load() -> None:
+    if shared_judge() is not None:
+        questions.prepare()  # the session reads the candidate's other questions with it
+
+
 def preload() -> threading.Thread:
     """Load the judge in the background, while the user speaks (about a second on 2 cores)."""
-    t = threading.Thread(target=shared_judge, name="judge-load", daemon=True)
+    t = threading.Thread(target=_load, name="judge-load", daemon=True)
     t.start()
     # onnxruntime aborts the process if the interpreter exits while it is still loading.
     atexit.register(t.join)

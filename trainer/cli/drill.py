@@ -27,7 +27,8 @@ from trainer.history import runs as history
 from trainer.history.progress import compute, weakest
 from trainer.history.store import Store
 from trainer.scenarios import file as scenarios
-from trainer.session.drill import DRILLABLE, DrillOptions, DrillResult, Rep, run_drill
+from trainer.session.drill import DRILLABLE, DrillOptions, DrillResult, Rep, drill_lines, run_drill
+from trainer.session.lines import TEMPERAMENTS
 from trainer.session.practice import VoiceInterviewer
 
 
@@ -133,7 +134,15 @@ def summary_line(result: DrillResult) -> str:
     help="Interviewer's voice: a natural one (am_michael, af_heart, bm_george, bf_emma) or espeak-ng's (en-us, en-gb); `trainer voices` lists them.",
 )
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
-@click.option("--seed", type=int, help="Pick the objection reproducibly (objection_handled).")
+@click.option("--seed", type=int, help="Pick the interviewer's wording and objection reproducibly.")
+@click.option(
+    "--interviewer",
+    "temperament",
+    type=click.Choice(TEMPERAMENTS),
+    default="neutral",
+    show_default=True,
+    help="Whose wording cues and answers your reps: warm, neutral or tough.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object at the end instead of the verdicts.")
 @engine_options
 @listen_options
@@ -148,6 +157,7 @@ def drill_command(
     voice: str | None,
     rate: int | None,
     seed: int | None,
+    temperament: str,
     as_json: bool,
     engine: str,
     model: Path | None,
@@ -172,12 +182,14 @@ def drill_command(
         )
     )
     interviewer = VoiceInterviewer(voice_settings(sc, voice, rate), show_line, speak=not no_voice)
+    interviewer.prepare(drill_lines(sc, temperament))
     console = Console()
     printer = None if as_json else RepPrinter(console, needed)
     with ExitStack() as stack:
         how = TurnsFrom(typed, inputs, engine_request(engine, model, sc, hints), device, silence, max_seconds)
         source = open_turns(stack, how, interviewer, "Pause (or press Enter) to end a rep; Ctrl-C ends the drill.")
-        result = run_drill(sc, item, source, interviewer, DrillOptions(needed=needed, seed=seed), printer)
+        options = DrillOptions(needed=needed, seed=seed, interviewer=temperament)
+        result = run_drill(sc, item, source, interviewer, options, printer)
     saved = None if no_save or not result.reps else save_run(history.from_drill(result))
     if as_json:
         click.echo(drill_json(result))

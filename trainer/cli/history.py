@@ -48,7 +48,9 @@ def history_command(scenario: str | None, last: int | None) -> None:
             what = f"{drilled}: {sum(bool(e.get('passed')) for e in reps)}/{len(reps)} reps passed"
         else:
             what = f"{sum(i['passed'] for i in r.items)}/{len(r.items)}"
-        table.add_row(str(r.id), _when(r), r.kind, r.scenario, r.interviewer or "", r.engine or "text", str(r.total), what)
+        table.add_row(
+            str(r.id), _when(r), r.kind, r.scenario, r.interviewer or "", r.engine or "text", str(r.total), what
+        )
     Console().print(table)
 
 

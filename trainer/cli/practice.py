@@ -37,7 +37,8 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import TEMPERAMENTS, Event, Lines, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.close import Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.lines import TEMPERAMENTS, Lines
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
 from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer

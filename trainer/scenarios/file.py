@@ -181,7 +181,9 @@ def _answers(path: Path, table: dict[str, Any]) -> dict[str, str]:
     for question, answer in table.items():
         if not question.strip() or not isinstance(answer, str) or not answer.strip():
             raise ScenarioError(
-                path, f"interviewer.answers.{question}", f'expected a non-empty answer string, like pay = "The range is ..."'
+                path,
+                f"interviewer.answers.{question}",
+                'expected a non-empty answer string, like pay = "The range is ..."',
             )
     return {q.strip(): a.strip() for q, a in table.items()}
 

@@ -19,13 +19,9 @@ The wording of each reaction is picked per session from reactions.toml (seeded) 
 
 from __future__ import annotations
 
-import random
-import tomllib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from trainer.checklist.context import Context
@@ -34,11 +30,12 @@ from trainer.checklist.questions import Asked, questions, read, uncovered
 from trainer.checklist.result import Evidence, ItemResult, Score
 from trainer.checklist.scorer import intents, score, total, warm
 from trainer.scenarios.file import Scenario
+from trainer.session.lines import Lines
+from trainer.session.react import Floor, Heard, answer_questions, react
 from trainer.speech.audio import Audio
 from trainer.speech.metrics import Metrics, measure_turns
 from trainer.speech.transcript import Transcript, Word
 
-REACTIONS_PATH = Path(__file__).parent / "reactions.toml"
 # Turn endings after which nobody can be heard any more: the session ends and scores what was said.
 STOPPING = frozenset({"interrupt", "microphone lost"})
 
@@ -55,6 +52,9 @@ class CandidateTurn:
 
 
 class TurnSource(Protocol):
+    """Where the candidate's turns come from. A live source may also have an `on_guess`
+    attribute: the session sets it to a callable that takes each guess at the turn being said."""
+
     def next_turn(self, after_goodbye: bool) -> CandidateTurn | None:
         """The candidate's next turn; None when there are no more (recordings or lines ran out)."""
 
@@ -64,235 +64,12 @@ class Interviewer(Protocol):
         """Deliver a line; returns how many seconds it took (0 when only printed)."""
 
 
-TEMPERAMENTS = ("neutral", "warm", "tough")
-
-
-@lru_cache(maxsize=1)
-def phrasings() -> dict[str, dict[str, list[str]]]:
-    data = tomllib.loads(REACTIONS_PATH.read_text(encoding="utf-8"))
-    return {kind: {t: list(v) for t, v in table.items()} for kind, table in data.items()}
-
-
-def wording(scenario: Scenario, kind: str, temperament: str) -> list[str]:
-    """The phrasings of one reaction: the scenario's own first, else the temperament's."""
-    if scenario.lines.get(kind):
-        return list(scenario.lines[kind])
-    table = phrasings()[kind]
-    return table.get(temperament) or table["neutral"]
-
-
-@dataclass(frozen=True)
-class Lines:
-    """What the interviewer will say in one session, each reaction's wording picked once."""
-
-    signal: str
-    objections: tuple[str, ...]  # raised in this order: one, or two when tough
-    push_backs: tuple[str, ...]  # "{objection}" templates: one per press on a weak answer
-    another: str  # before a second objection
-    acknowledge: str
-    next_step: str
-    follow_up: str
-    interest: str
-    trial_close: str
-    deflect: str
-    cut_off: str
-    anything_else: str
-    keep_going: str
-    prompt: str
-    goodbye: str
-    answers: tuple[tuple[str, str], ...] = ()  # the scenario's [interviewer.answers]
-    temperament: str = "neutral"
-
-    @classmethod
-    def choose(cls, scenario: Scenario, seed: int | None = None, temperament: str = "neutral") -> Lines:
-        if temperament not in TEMPERAMENTS:
-            raise ValueError(f"unknown interviewer {temperament!r}; expected one of {', '.join(TEMPERAMENTS)}")
-        rng = random.Random(seed)
-        pick = {kind: rng.choice(wording(scenario, kind, temperament)) for kind in sorted(phrasings())}
-        tough = temperament == "tough"
-        objections = rng.sample(scenario.objections, 2 if tough and len(scenario.objections) > 1 else 1)
-        presses = wording(scenario, "push_back", temperament)
-        push_backs = rng.sample(presses, 2) if tough and len(presses) > 1 else [pick["push_back"]] * (2 if tough else 1)
-        return cls(
-            scenario.signal_to_end,
-            tuple(objections),
-            tuple(push_backs),
-            pick["another_objection"],
-            pick["acknowledge"],
-            scenario.next_step,
-            pick["follow_up"],
-            pick["interest"],
-            pick["trial_close"],
-            pick["deflect"],
-            pick["cut_off"],
-            pick["anything_else"],
-            pick["keep_going"],
-            pick["prompt"],
-            scenario.goodbye,
-            tuple(scenario.answers.items()),
-            temperament,
-        )
-
-    @property
-    def objection(self) -> str:
-        return self.objections[0]
-
-    def raising(self, k: int) -> str:
-        """The line that raises objection k."""
-        return self.objections[k] if k == 0 else f"{self.another} {self.objections[k]}"
-
-    def push_back(self, k: int, press: int) -> str:
-        """Press number `press` on a weak answer to objection k."""
-        return self.push_backs[press].format(objection=self.objections[k])
-
-    def answer(self, key: str) -> str:
-        return dict(self.answers)[key]
-
-    @property
-    def acknowledge_and_ask(self) -> str:
-        return f"{self.acknowledge} {self.anything_else}"
-
-    @property
-    def interest_and_ask(self) -> str:
-        return f"{self.interest} {self.anything_else}"
-
-    @classmethod
-    def every(cls, scenario: Scenario) -> list[str]:
-        """Every line any session of this scenario can say, whatever the temperament."""
-        said = [scenario.signal_to_end, *scenario.objections, scenario.next_step, scenario.goodbye]
-        said += list(scenario.answers.values())
-        for temperament in TEMPERAMENTS:
-            options = {kind: wording(scenario, kind, temperament) for kind in phrasings()}
-            for kind, lines in options.items():
-                for line in lines:
-                    said += [line.format(objection=o) for o in scenario.objections] if "{objection}" in line else [line]
-            said += [f"{a} {o}" for a in options["another_objection"] for o in scenario.objections]
-            said += [f"{a} {b}" for a in options["acknowledge"] + options["interest"] for b in options["anything_else"]]
-        return list(dict.fromkeys(said))
-
-    def all(self) -> list[str]:
-        """Every line of this session, in the order they are most likely needed (to render ahead)."""
-        said = [self.signal, self.raising(0), self.next_step, self.anything_else, self.goodbye]
-        said += [self.acknowledge_and_ask, self.acknowledge, self.follow_up, self.interest_and_ask]
-        said += [self.push_back(k, p) for k in range(len(self.objections)) for p in range(len(self.push_backs))]
-        said += [self.raising(k) for k in range(1, len(self.objections))]
-        said += [a for _, a in self.answers]
-        said += [self.trial_close, self.deflect, self.keep_going, self.prompt, self.cut_off]
-        return list(dict.fromkeys(said))
-
-
 @dataclass(frozen=True)
 class SessionOptions:
     max_turns: int = 8
     seed: int | None = None  # picks the objection and the wording; None: different each run
     lines: Lines | None = None  # the lines, already picked (a front end that renders them ahead)
     interviewer: str = "neutral"  # the temperament, when the lines are not given
-
-
-@dataclass(frozen=True)
-class Heard:
-    """What the candidate has done, as the report's judge reads the close so far."""
-
-    said: bool = True  # this turn had words
-    probe: bool = False
-    next_step: bool = False
-    follow_up: bool = False
-    interest: bool = False
-    thanks: bool = False  # this turn ends with thanks
-    handled: bool = False  # this turn answered the objection and handled it
-    asked: tuple[str, ...] = ()  # this turn's other questions: "trial_close", "answer:<key>", "other"
-
-
-@dataclass(frozen=True)
-class Floor:
-    """Where the conversation stands between turns."""
-
-    raised: int = 0  # objections raised so far
-    awaiting_answer: bool = False  # the next turn answers the latest objection
-    presses: int = 0  # push-backs on the latest objection
-    answered: frozenset[str] = frozenset()  # moves answered once: next_step, follow_up, interest, answer:<key>
-    pending: frozenset[str] = frozenset()  # moves made with the probe, answered after the objection
-    asked_anything_else: bool = False
-    prompted: bool = False
-    over: bool = False
-
-    @property
-    def objection_raised(self) -> bool:
-        return self.raised > 0
-
-
-MOVES = ("next_step", "follow_up", "interest", "thanks")
-
-
-REPEATABLE = frozenset({"trial_close", "other"})  # answered each time they are asked
-
-
-def react(floor: Floor, heard: Heard, lines: Lines) -> tuple[Floor, list[tuple[str, str]]]:
-    """The interviewer's lines (text, kind) after a turn, and where the conversation then stands."""
-    # What this turn asks of the interviewer: what the judge credits now and was not answered yet.
-    moves = ({m for m in MOVES if getattr(heard, m)} | set(heard.asked)) - floor.answered | floor.pending
-    interest = "interest" in moves  # acknowledged only when nothing else is answered
-    moves.discard("interest")
-    floor = replace(floor, pending=frozenset(), answered=floor.answered | ({"interest"} if interest else set()))
-    said: list[tuple[str, str]] = []
-    if floor.awaiting_answer:
-        # An attempt that does not handle it is pressed (once; twice when tough); a question or a
-        # thanks instead of an answer moves on (the objection stays unanswered in the report).
-        if heard.said and not heard.handled and floor.presses < len(lines.push_backs) and not moves:
-            k = floor.raised - 1
-            return replace(floor, presses=floor.presses + 1), [(lines.push_back(k, floor.presses), "push_back")]
-        floor = replace(floor, awaiting_answer=False)
-        if heard.handled:
-            said.append((lines.acknowledge, "acknowledge"))
-        if floor.raised < len(lines.objections) and "thanks" not in moves:
-            floor = replace(floor, raised=floor.raised + 1, awaiting_answer=True, presses=0, pending=frozenset(moves))
-            return floor, [*said, (lines.raising(floor.raised - 1), "objection")]
-    if heard.probe and not floor.objection_raised:
-        floor = replace(floor, raised=1, awaiting_answer=True, pending=frozenset(moves))
-        return floor, [*said, (lines.raising(0), "objection")]
-    floor, answered = answer_questions(floor, moves, lines)
-    if "thanks" in moves:
-        return replace(floor, over=True), [*said, *answered]
-    if answered:
-        return floor, [*said, *answered]  # the candidate has the floor again
-    if not heard.said:
-        if floor.prompted or floor.asked_anything_else:
-            return replace(floor, over=True), []
-        return replace(floor, prompted=True), [(lines.prompt, "prompt")]
-    return _invite(floor, said, lines, interest)
-
-
-def _invite(floor: Floor, said: list[tuple[str, str]], lines: Lines, interest: bool) -> tuple[Floor, list[tuple[str, str]]]:
-    """Nothing asked: an acknowledgement (of the answer, or of their interest) invites their
-    questions in the same breath; after that, a statement keeps them the floor."""
-    if said:
-        return replace(floor, asked_anything_else=True), [(lines.acknowledge_and_ask, "acknowledge")]
-    if interest:
-        if floor.asked_anything_else:
-            return floor, [(lines.interest, "interest")]
-        return replace(floor, asked_anything_else=True), [(lines.interest_and_ask, "interest")]
-    if not floor.asked_anything_else:
-        return replace(floor, asked_anything_else=True), [(lines.anything_else, "anything_else")]
-    if lines.temperament == "tough":  # cuts lingering short: no more statements, the goodbye
-        return replace(floor, over=True), []
-    return floor, [(lines.keep_going, "keep_going")]
-
-
-def answer_questions(
-    floor: Floor, moves: set[str] | frozenset[str], lines: Lines
-) -> tuple[Floor, list[tuple[str, str]]]:
-    """The candidate's questions, in the order a person would take them: the next step and
-    permission to follow up (each answered once), the scenario's answers, a trial close, and one
-    deflection for whatever else they asked."""
-    said = []
-    asked = [("next_step", lines.next_step, "next_step"), ("follow_up", lines.follow_up, "follow_up")]
-    asked += [(f"answer:{key}", text, "answer") for key, text in lines.answers]
-    asked += [("trial_close", lines.trial_close, "trial_close"), ("other", lines.deflect, "deflect")]
-    for move, line, kind in asked:
-        if move in moves and move not in floor.answered:
-            said.append((line, kind))
-            floor = replace(floor, answered=floor.answered | ({move} - REPEATABLE))
-    return floor, said
 
 
 @dataclass
@@ -389,8 +166,45 @@ class _Warmer:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+class _Ahead:
+    """Reads the recognizer's guesses at a turn while the turn-taking waits for quiet: when the
+    turn ends as guessed, what the candidate did is known already and the reaction is at once."""
+
+    def __init__(self, scenario: Scenario, lines: Lines) -> None:
+        self._scenario, self._lines = scenario, lines
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-ahead")
+        self._said: list[tuple[float, CandidateTurn]] = []
+        self._objection: str | None = None
+        self._read: dict[str, Future[Heard]] = {}  # the close so far, as guessed: its reading
+
+    def expect(self, said: list[tuple[float, CandidateTurn]], objection: str | None) -> None:
+        """The next turn follows `said` and answers `objection` (None: it answers none)."""
+        self._said, self._objection, self._read = list(said), objection, {}
+
+    def guess(self, text: str) -> None:  # called on the listening thread
+        turn = CandidateTurn(Transcript(text.strip()))
+        said = [*self._said, (0.0, turn)] if text.strip() else self._said
+        close = merge_turns(said).text
+        if close not in self._read:
+            args = (self._scenario, said, turn, self._objection, self._lines)
+            self._read[close] = self._pool.submit(hear, *args)
+
+    def heard(self, said: list[tuple[float, CandidateTurn]], turn: CandidateTurn, objection: str | None) -> Heard:
+        ahead = self._read.get(merge_turns(said).text) if turn.transcript.text.strip() else None
+        if ahead is not None and objection == self._objection and not ahead.cancelled():
+            return ahead.result()
+        return hear(self._scenario, said, turn, objection, self._lines)
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def hear(
-    scenario: Scenario, said: list[tuple[float, CandidateTurn]], turn: CandidateTurn, objection: str | None, lines: Lines
+    scenario: Scenario,
+    said: list[tuple[float, CandidateTurn]],
+    turn: CandidateTurn,
+    objection: str | None,
+    lines: Lines,
 ) -> Heard:
     """What the candidate has done, read by the report's judge in the close so far (`said`, which
     ends with `turn` when it had words); `objection`: the one this turn answers, if it does."""
@@ -445,6 +259,9 @@ def run(
 
     said: list[tuple[float, CandidateTurn]] = []
     warmer = _Warmer(scenario)
+    ahead = _Ahead(scenario, lines)
+    if hasattr(source, "on_guess"):
+        source.on_guess = ahead.guess
     floor = Floor()
     answers: dict[int, CandidateTurn] = {}  # objection k: the answer that handled it, else the first
     lingered = 0
@@ -452,6 +269,7 @@ def run(
     try:
         say(lines.signal, "signal")
         for _ in range(options.max_turns):
+            ahead.expect(said, lines.objections[floor.raised - 1] if floor.awaiting_answer else None)
             turn = source.next_turn(after_goodbye=False)
             if turn is None:  # no more turns: what they asked with the probe is still answered
                 floor, reply = answer_questions(floor, floor.pending, lines)
@@ -470,7 +288,7 @@ def run(
                 if answering:
                     answers.setdefault(k, turn)
                 break
-            heard = hear(scenario, said, turn, lines.objections[k] if answering else None, lines)
+            heard = ahead.heard(said, turn, lines.objections[k] if answering else None)
             if answering and (k not in answers or heard.handled):
                 answers[k] = turn
             floor, reply = react(floor, heard, lines)
@@ -491,6 +309,7 @@ def run(
         ended_by = "interrupt"
     finally:
         warmer.stop()
+        ahead.stop()
 
     return _result(scenario, events, said, lines, floor, answers, lingered, ended_by, wait=ended_by == "goodbye")
 
@@ -532,7 +351,10 @@ def _result(
 
 
 def _handled(
-    scenario: Scenario, raised: tuple[str, ...], answers: dict[int, CandidateTurn], said: list[tuple[float, CandidateTurn]]
+    scenario: Scenario,
+    raised: tuple[str, ...],
+    answers: dict[int, CandidateTurn],
+    said: list[tuple[float, CandidateTurn]],
 ) -> ItemResult:
     """`objection_handled` over every objection raised: passed when each answer handles its own."""
     verdicts = []

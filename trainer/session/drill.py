@@ -1,7 +1,8 @@
 """A drill: one checklist item, said again and again until it comes out naturally.
 
-The interviewer sets up the moment for the item (a cue line), the candidate says just that
-part, and the verdict comes at once. A passing rep counts only if its wording differs enough
+The interviewer sets up the moment for the item (a cue line, in a session's words), the
+candidate says just that part, the verdict comes at once, and a rep that passes gets the answer
+a session's interviewer would give it (the objection to a probe, the next step to a question). A passing rep counts only if its wording differs enough
 from the candidate's earlier passing reps: saying the same sentence again is recall, not
 fluency. The drill ends after `needed` counted passes in a row, when the turns run out, or on
 Ctrl-C (the reps so far are kept).
@@ -23,6 +24,7 @@ from trainer.checklist.scorer import score
 from trainer.checklist.text import normalize
 from trainer.scenarios.file import Scenario
 from trainer.session.close import STOPPING, CandidateTurn, Interviewer, TurnSource
+from trainer.session.lines import Lines, wording
 
 # Every item a single line can show; `concise` is a property of a whole close.
 DRILLABLE = (
@@ -36,18 +38,29 @@ DRILLABLE = (
     "thanks_given",
 )
 
-# What an interviewer says just before the moment for each item.
-CUES: dict[str, Callable[[Scenario, random.Random], str]] = {
-    "skills_restated": lambda sc, rng: sc.signal_to_end,
-    "requirements_matched": lambda sc, rng: (
+# What an interviewer says just before the moment for each item: the session's own lines
+# (picked afresh each rep, in the drill's temperament) where a session has one.
+CUES: dict[str, Callable[[Scenario, Lines], str]] = {
+    "skills_restated": lambda sc, lines: lines.signal,
+    "requirements_matched": lambda sc, lines: (
         f"Before we finish: why do you think you're the right {sc.role.lower()} for what this job needs?"
     ),
-    "gaps_probed": lambda sc, rng: "That's all my questions. Is there anything you'd like to ask me?",
-    "objection_handled": lambda sc, rng: rng.choice(sc.objections),
-    "interest_reaffirmed": lambda sc, rng: "So, now that you know more about the role, how do you feel about it?",
-    "next_step_asked": lambda sc, rng: "Any other questions for me before we wrap up?",
-    "follow_up_permission": lambda sc, rng: sc.next_step,
-    "thanks_given": lambda sc, rng: "Well, that's all the time we have today.",
+    "gaps_probed": lambda sc, lines: lines.anything_else,
+    "objection_handled": lambda sc, lines: lines.objection,
+    "interest_reaffirmed": lambda sc, lines: "So, now that you know more about the role, how do you feel about it?",
+    "next_step_asked": lambda sc, lines: lines.anything_else,
+    "follow_up_permission": lambda sc, lines: lines.next_step,
+    "thanks_given": lambda sc, lines: "Well, that's all the time we have today.",
+}
+
+# How a session's interviewer answers a rep that passes: (the line, its kind).
+REACTIONS: dict[str, Callable[[Lines], tuple[str, str]]] = {
+    "gaps_probed": lambda lines: (lines.objection, "objection"),
+    "objection_handled": lambda lines: (lines.acknowledge, "acknowledge"),
+    "interest_reaffirmed": lambda lines: (lines.interest, "interest"),
+    "next_step_asked": lambda lines: (lines.next_step, "next_step"),
+    "follow_up_permission": lambda lines: (lines.follow_up, "follow_up"),
+    "thanks_given": lambda lines: (lines.goodbye, "goodbye"),
 }
 
 OBJECTION_LINE = (
@@ -64,6 +77,7 @@ class DrillOptions:
     # passing rep do not count: at least a quarter of the words must change.
     parrot_similarity: float = 0.75
     seed: int | None = None
+    interviewer: str = "neutral"  # the temperament whose wording cues and answers the reps
 
 
 @dataclass
@@ -129,6 +143,14 @@ class DrillResult:
         return self.streak >= self.needed
 
 
+def drill_lines(scenario: Scenario, temperament: str = "neutral") -> list[str]:
+    """Every line a drill of this scenario may say in this temperament (to render ahead)."""
+    said = [scenario.signal_to_end, *scenario.objections, scenario.next_step, scenario.goodbye]
+    for kind in ("anything_else", "acknowledge", "interest", "follow_up"):
+        said += wording(scenario, kind, temperament)
+    return said
+
+
 def words_of(text: str) -> list[str]:
     return [t.text for t in normalize(text).words]
 
@@ -170,7 +192,8 @@ def run_drill(
     clock = 0.0
     try:
         while len(result.reps) < options.max_reps:
-            cue = CUES[item](scenario, rng)
+            lines = Lines.choose(scenario, rng.randrange(2**32), options.interviewer)
+            cue = CUES[item](scenario, lines)
             clock += interviewer.say(cue, "cue")
             turn = source.next_turn(after_goodbye=False)
             if turn is None:
@@ -201,6 +224,8 @@ def run_drill(
             rep.streak = result.streak
             if on_rep:
                 on_rep(rep)
+            if judged.passed and item in REACTIONS and turn.ended_by not in STOPPING:
+                clock += interviewer.say(*REACTIONS[item](lines))  # as a session would answer it
             if result.done:
                 result.ended_by = "done"
                 break

@@ -86,6 +86,8 @@ class MicTurns:
         self._stopped = False
         self._hesitations = Hesitations(engine)
         self._lines: deque[str] = deque(maxlen=ECHO_LINES)
+        # Set by the session: gets each guess at a turn while the turn-taking waits for quiet.
+        self.on_guess: Callable[[str], None] | None = None
 
     def _said_lately(self) -> str | None:
         """The interviewer's recent lines: through speakers, the tail of the line before the last
@@ -115,6 +117,7 @@ class MicTurns:
                 stop,
                 self._mic.drain,
                 overlap.blocks,
+                None if after_goodbye else self.on_guess,
             )
         if overlap.blocks:
             turn.transcript = overlapping.drop_echo(turn.transcript, line, Audio(b"".join(overlap.blocks)).duration)

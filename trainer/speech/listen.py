@@ -8,6 +8,7 @@ adapts to the room: speech is anything well above the quietest level heard so fa
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -117,6 +118,9 @@ def lead_trimmed(blocks: list[bytes], detector: SpeechDetector, lead_s: float) -
     return blocks[i:]
 
 
+_MARKS = re.compile(r"(?<=\S)[.,!?…]+(?=\s|$)")
+
+
 def listen(
     blocks: Iterator[bytes | None],
     stream: Stream,
@@ -125,11 +129,14 @@ def listen(
     stop: threading.Event | None = None,
     leftover: Callable[[], list[bytes]] | None = None,
     prefix: list[bytes] | None = None,
+    on_guess: Callable[[str], None] | None = None,
 ) -> Turn:
     """Consume `blocks` (None means no audio yet) until the turn ends; recognize as it goes.
     On Ctrl-C, `leftover` gives what was captured but not read yet, so the last words count.
     `prefix`: speech heard before the turn began (said over the interviewer): recognized and
-    kept, but not timed by the end-of-turn detector, which would hear the interviewer in it."""
+    kept, but not timed by the end-of-turn detector, which would hear the interviewer in it.
+    `on_guess`: each new guess at the whole turn made while waiting for quiet (the session reads
+    it ahead, so that its reaction is ready if the guess is what the turn turns out to be)."""
     got: list[bytes] = []
     detector = SpeechDetector()
     elapsed = 0.0
@@ -162,7 +169,7 @@ def listen(
                 if on_partial:
                     on_partial(text)
             if detector.heard and detector.quiet_s >= options.complete_s:
-                ending = _ending(stream, partial, options, said_so_far) if options.adaptive else None
+                ending = _ending(stream, partial, options, said_so_far, on_guess) if options.adaptive else None
                 if ending == "complete" and detector.quiet_s >= options.complete_s:
                     ended_by = "complete"
                     log.debug("complete after %.1f s of quiet: %r", detector.quiet_s, stream.guess())
@@ -206,14 +213,24 @@ def listen(
     return Turn(audio, transcript, ended_by, round(latency, 3), partials)
 
 
-def _ending(stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str]) -> str:
+def _ending(
+    stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str], on_guess: Callable[[str], None] | None
+) -> str:
     text = stream.guess()
     if text is None and stream.guesses:
         return "unsure"  # the guess is on its way; the companion's partial is too rough to end on
     text = text or partial
     if text not in seen:
         seen[text] = assess(text)
+        if on_guess is not None:
+            on_guess(unmarked(text))
     return seen[text]
+
+
+def unmarked(guess: str) -> str:
+    """A guess as the final transcript will read: its words without the punctuation marks the
+    guess carries for judging the end of the turn (a transcript is its words, joined)."""
+    return _MARKS.sub("", guess)
 
 
 def _accept(stream: Stream, pcm: bytes) -> str | None:

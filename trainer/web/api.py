@@ -220,6 +220,7 @@ def run_summary(r: Any) -> dict[str, Any]:
         "scenario": r.scenario,
         "scenario_title": r.scenario_title,
         "engine": r.engine,
+        "interviewer": r.interviewer,
         "total": r.total,
         "passed": passed,
         "items": len(r.items),

@@ -27,8 +27,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from trainer.errors import TrainerError
-from trainer.session.close import TEMPERAMENTS
 from trainer.session.drill import DRILLABLE
+from trainer.session.lines import TEMPERAMENTS
 from trainer.web import api, runner
 from trainer.web.live import PageLink
 from trainer.web.security import Guard

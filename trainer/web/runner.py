@@ -18,8 +18,9 @@ from trainer.scenarios import file as scenarios
 from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
-from trainer.session.close import Event, Lines, SessionOptions, SessionResult, TurnSource, run
-from trainer.session.drill import DrillOptions, Rep, run_drill
+from trainer.session.close import Event, SessionOptions, SessionResult, TurnSource, run
+from trainer.session.drill import DrillOptions, Rep, drill_lines, run_drill
+from trainer.session.lines import Lines
 from trainer.session.practice import MicTurns
 from trainer.speech.listen import ListenOptions
 from trainer.speech.recognize import EngineRequest, Recognizer, open_recognizer
@@ -160,9 +161,9 @@ def drill(link: PageLink, req: Request, models: Models) -> None:
     try:
         sc = scenarios.load(req.scenario)
         interviewer = PageInterviewer(link, _settings(sc, req.voice_name), rendered_voice=not req.browser_voice)
-        interviewer.prepare([sc.signal_to_end, *sc.objections, sc.next_step])
+        interviewer.prepare(drill_lines(sc, req.interviewer))
         source = _source(link, req, models, interviewer)
-        options = DrillOptions(needed=req.needed, seed=req.seed)
+        options = DrillOptions(needed=req.needed, seed=req.seed, interviewer=req.interviewer)
         result = run_drill(sc, req.item or "", source, interviewer, options, lambda r: link.send(rep_message(r)))
         saved = history.save(history.from_drill(result)) if result.reps else None
         link.send(

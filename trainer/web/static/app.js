@@ -705,7 +705,7 @@ async function historyPage() {
       { "data-run": r.id },
       h("td", {}, h("a", { href: `/report/${r.id}`, "data-link": true }, `#${r.id}`)),
       h("td", {}, r.created_at.replace("T", " ").slice(0, 16)),
-      h("td", {}, r.kind === "drill" ? `drill: ${labels[r.drilled] || r.drilled}` : r.kind),
+      h("td", {}, r.kind === "drill" ? `drill: ${labels[r.drilled] || r.drilled}` : r.interviewer ? `${r.kind} (${r.interviewer} interviewer)` : r.kind),
       h("td", {}, r.scenario_title),
       h("td", {}, `${r.total}`),
       h("td", {}, `${r.passed}/${r.items}`),
