@@ -56,10 +56,12 @@ def test_typed_close_from_the_page_is_scored_saved_and_in_the_cli_history() -> N
     with running_app() as app, chromium() as browser:
         page = open_page(browser, app, "/practice/ux-designer")
         page.select_option("#mode", "typed")
+        page.select_option("#interviewer", "warm")
         page.click("[data-testid=start]")
         _type_turns(page, TURNS)
         page.wait_for_selector(SAVED_REPORT)
         verdicts = _verdicts(page)
+        assert "warm interviewer" in (page.text_content("main") or "")
         run_id = int(re.search(r"/report/(\d+)$", page.url).group(1))
         # The interviewer reacted to the probe with an objection, and answered the next-step question.
         conversation = page.text_content("[data-testid=report] .conversation") or ""
@@ -74,7 +76,7 @@ def test_typed_close_from_the_page_is_scored_saved_and_in_the_cli_history() -> N
     shown = run_cli("show", str(run_id))
     assert shown.returncode == 0, shown.stderr
     listed = run_cli("history")
-    assert re.search(rf"^\W*{run_id}\W.*practice.*ux-designer", listed.stdout, re.MULTILINE), listed.stdout
+    assert re.search(rf"^\W*{run_id}\W.*practice.*ux-designer.*warm", listed.stdout, re.MULTILINE), listed.stdout
     exported = json.loads(run_cli("export", "--format", "json").stdout)
     assert exported[0]["notes"].startswith("They worry about banking")
     cli_verdicts = {i["id"]: i["passed"] for i in exported[0]["items"]}

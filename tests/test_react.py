@@ -173,3 +173,27 @@ def test_a_tough_interviewer_cuts_statements_short_after_asking_for_questions(to
     floor, _ = react(Floor(), Heard(), lines)
     floor, said = react(floor, Heard(), lines)
     assert kinds(said) == ["keep_going"] and not floor.over
+
+
+def test_a_turn_read_ahead_on_the_guess_is_reused_when_the_turn_ends_as_guessed() -> None:
+    from trainer.session.close import CandidateTurn, _Ahead, hear
+    from trainer.speech.listen import unmarked
+    from trainer.speech.transcript import Transcript
+
+    sc = load_file(ROOT / "scenarios" / "ux-designer.toml")
+    lines = Lines.choose(sc, seed=1)
+    ahead = _Ahead(sc, lines)
+    try:
+        ahead.expect([], None)
+        ahead.guess(unmarked("what are the next steps? and may i email you next week?"))
+        turn = CandidateTurn(Transcript("what are the next steps and may i email you next week"))
+        [(close, reading)] = ahead._read.items()
+        assert close == turn.transcript.text
+        heard = ahead.heard([(0.0, turn)], turn, None)
+        assert heard is reading.result()  # not read again
+        assert heard == hear(sc, [(0.0, turn)], turn, None, lines)
+        assert heard.next_step and heard.follow_up
+        other = CandidateTurn(Transcript("thank you for your time"))  # ended otherwise: read now
+        assert ahead.heard([(0.0, other)], other, None).thanks
+    finally:
+        ahead.stop()

@@ -144,6 +144,7 @@ def listen(
     ended_by = "end of input"
     broken = False
     said_so_far: dict[str, str] = {}  # text -> how it ends, judged once per text
+    guessed: set[str] = set()  # the guesses passed on
     for early in prefix or []:
         got.append(early)
         if not broken:
@@ -168,8 +169,10 @@ def listen(
                 partials.append(text)
                 if on_partial:
                     on_partial(text)
+            if on_guess is not None and detector.heard and detector.quiet_s > 0:
+                _pass_on(stream.guess(), guessed, on_guess)
             if detector.heard and detector.quiet_s >= options.complete_s:
-                ending = _ending(stream, partial, options, said_so_far, on_guess) if options.adaptive else None
+                ending = _ending(stream, partial, options, said_so_far) if options.adaptive else None
                 if ending == "complete" and detector.quiet_s >= options.complete_s:
                     ended_by = "complete"
                     log.debug("complete after %.1f s of quiet: %r", detector.quiet_s, stream.guess())
@@ -213,18 +216,21 @@ def listen(
     return Turn(audio, transcript, ended_by, round(latency, 3), partials)
 
 
-def _ending(
-    stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str], on_guess: Callable[[str], None] | None
-) -> str:
+def _ending(stream: Stream, partial: str, options: ListenOptions, seen: dict[str, str]) -> str:
     text = stream.guess()
     if text is None and stream.guesses:
         return "unsure"  # the guess is on its way; the companion's partial is too rough to end on
     text = text or partial
     if text not in seen:
         seen[text] = assess(text)
-        if on_guess is not None:
-            on_guess(unmarked(text))
     return seen[text]
+
+
+def _pass_on(guess: str | None, guessed: set[str], on_guess: Callable[[str], None]) -> None:
+    """A new guess at the whole turn, made in a quiet moment, as soon as it is there."""
+    if guess and guess not in guessed:
+        guessed.add(guess)
+        on_guess(unmarked(guess))
 
 
 def unmarked(guess: str) -> str:
