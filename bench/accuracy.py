@@ -220,7 +220,7 @@ def spoken_session(sc: Scenario, corpus: Path, runs: int) -> None:
 
     judge = semantic.shared_judge()
     assert judge is not None
-    voice = _Voice(Lines.every(sc))
+    voice = _Voice(Lines.every(sc, ("neutral",)))
     word_caches = [match.similarity, match.phonetic, match.stem, match._positions, match.token_index]
     word_caches += [concepts._starts, concepts._heads]
     for style in ("written", "asr"):

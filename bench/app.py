@@ -258,7 +258,7 @@ def main() -> None:
             for k, row in enumerate(picked):
                 sc = scenarios.load_file(home / "scenarios" / f"{row['scenario']}.toml")
                 wav = Path(tmp) / f"close-{k}.wav"
-                lines = Lines.every(sc)
+                lines = Lines.every(sc, ("neutral",))
                 turns = turns_of(str(row["transcript"]))
                 ends = build_audio(turns, lines, sc.signal_to_end, wav)
                 r = one_close(address, sc.name, wav, ends)

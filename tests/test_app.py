@@ -76,7 +76,7 @@ def test_typed_close_from_the_page_is_scored_saved_and_in_the_cli_history() -> N
     shown = run_cli("show", str(run_id))
     assert shown.returncode == 0, shown.stderr
     listed = run_cli("history")
-    assert re.search(rf"^\W*{run_id}\W.*practice.*ux-designer.*warm", listed.stdout, re.MULTILINE), listed.stdout
+    assert re.search(rf"^\W*{run_id}\W.*practice \(warm\).*ux-designer", listed.stdout, re.MULTILINE), listed.stdout
     exported = json.loads(run_cli("export", "--format", "json").stdout)
     assert exported[0]["notes"].startswith("They worry about banking")
     cli_verdicts = {i["id"]: i["passed"] for i in exported[0]["items"]}
@@ -302,7 +302,7 @@ def test_spoken_close_from_the_fake_microphone_is_recognized_and_judged(tmp_path
     ]
     # Whatever the interviewer says after a turn (the recognizer may mishear a probe), the next turn
     # comes after the longest line it could be: no turn is said over the interviewer.
-    lines = Lines.every(sc)
+    lines = Lines.every(sc, ("neutral",))  # the page's interviewer unless the user picks another
     after = [lines] * len(said)
     wav = tmp_path / "close.wav"
     spoken_close([natural(t) for t in said], after, sc.signal_to_end, VoiceSettings()).save(wav)

@@ -106,8 +106,13 @@ def spoken_close(turns: list[Any], lines_between: list[list[str]], first_line: s
     from trainer.session import tts
     from trainer.speech.audio import silence
 
+    seconds: dict[str, float] = {}
+
     def longest(lines: list[str]) -> float:
-        return max(tts.synthesize(line, voice).duration for line in lines)
+        for line in lines:
+            if line not in seconds:
+                seconds[line] = tts.synthesize(line, voice).duration
+        return max(seconds[line] for line in lines)
 
     out = silence(longest([first_line]) + 2.0)
     for turn, after in zip(turns, lines_between):

@@ -62,8 +62,10 @@ def questions(ctx: Context, since: int = 0) -> list[Question]:
         for k, s in enumerate(ctx.text.sentences):
             if not s.question or s.start < since:
                 continue
-            # A short question ("Do you agree?", "Right?") is about the sentence before it.
-            start = ctx.text.sentences[k - 1].start if k and len(text[s.start : s.end].split()) < SHORT else s.start
+            # A short question ("Do you agree?", "Right?") is about the statement before it.
+            before = ctx.text.sentences[k - 1] if k else None
+            short = len(text[s.start : s.end].split()) < SHORT
+            start = before.start if before is not None and short and not before.question else s.start
             found.append(Question(text[max(start, since) : s.end].strip(), max(start, since), s.end))
         return found
     starts = [i for i in _openers(ctx) if ctx.tokens[i].start >= since]

@@ -40,7 +40,7 @@ def history_command(scenario: str | None, last: int | None) -> None:
     if not runs:
         err.print("No runs saved yet. Try `trainer demo` or `trainer practice SCENARIO`.")
         return
-    table = Table("run", "when (UTC)", "kind", "scenario", "interviewer", "engine", "total", "items")
+    table = Table("run", "when (UTC)", "kind", "scenario", "engine", "total", "items")
     for r in runs:
         if r.kind == "drill":
             reps = [e for e in r.conversation or [] if e.get("kind") == "rep"]
@@ -48,9 +48,8 @@ def history_command(scenario: str | None, last: int | None) -> None:
             what = f"{drilled}: {sum(bool(e.get('passed')) for e in reps)}/{len(reps)} reps passed"
         else:
             what = f"{sum(i['passed'] for i in r.items)}/{len(r.items)}"
-        table.add_row(
-            str(r.id), _when(r), r.kind, r.scenario, r.interviewer or "", r.engine or "text", str(r.total), what
-        )
+        kind = f"{r.kind} ({r.interviewer})" if r.interviewer else r.kind  # the interviewer's temperament
+        table.add_row(str(r.id), _when(r), kind, r.scenario, r.engine or "text", str(r.total), what)
     Console().print(table)
 
 

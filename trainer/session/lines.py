@@ -105,11 +105,11 @@ class Lines:
         return f"{self.interest} {self.anything_else}"
 
     @classmethod
-    def every(cls, scenario: Scenario) -> list[str]:
-        """Every line any session of this scenario can say, whatever the temperament."""
+    def every(cls, scenario: Scenario, temperaments: tuple[str, ...] = TEMPERAMENTS) -> list[str]:
+        """Every line any session of this scenario can say with these temperaments."""
         said = [scenario.signal_to_end, *scenario.objections, scenario.next_step, scenario.goodbye]
         said += list(scenario.answers.values())
-        for temperament in TEMPERAMENTS:
+        for temperament in temperaments:
             options = {kind: wording(scenario, kind, temperament) for kind in phrasings()}
             for lines in options.values():
                 for line in lines:
