@@ -21,6 +21,7 @@ from trainer.history import runs as history
 from trainer.history.runs import Saved
 from trainer.history.store import RunRecord
 from trainer.scenarios.file import Scenario
+from trainer.session.lines import TEMPERAMENTS
 from trainer.speech.engines import names as engine_names
 from trainer.speech.hints import scenario_hints
 from trainer.speech.listen import ListenOptions
@@ -173,6 +174,18 @@ def save_run(record: RunRecord) -> Saved:
         report_saved(saved)
         raise KeyboardInterrupt(signal.Signals(got[0]).name)
     return saved
+
+
+def interviewer_option(help_text: str) -> Callable[[F], F]:
+    """`--interviewer warm|neutral|tough`, passed as `temperament`."""
+    return click.option(
+        "--interviewer",
+        "temperament",
+        type=click.Choice(TEMPERAMENTS),
+        default="neutral",
+        show_default=True,
+        help=help_text,
+    )
 
 
 def save_option(f: F) -> F:

@@ -15,6 +15,7 @@ from trainer.cli.common import (
     engine_options,
     engine_request,
     err,
+    interviewer_option,
     listen_options,
     preload_judge,
     report_saved,
@@ -28,7 +29,6 @@ from trainer.history.progress import compute, weakest
 from trainer.history.store import Store
 from trainer.scenarios import file as scenarios
 from trainer.session.drill import DRILLABLE, DrillOptions, DrillResult, Rep, drill_lines, run_drill
-from trainer.session.lines import TEMPERAMENTS
 from trainer.session.practice import VoiceInterviewer
 
 
@@ -135,14 +135,7 @@ def summary_line(result: DrillResult) -> str:
 )
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
 @click.option("--seed", type=int, help="Pick the interviewer's wording and objection reproducibly.")
-@click.option(
-    "--interviewer",
-    "temperament",
-    type=click.Choice(TEMPERAMENTS),
-    default="neutral",
-    show_default=True,
-    help="Whose wording cues and answers your reps: warm, neutral or tough.",
-)
+@interviewer_option("Whose wording cues and answers your reps: warm, neutral or tough.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object at the end instead of the verdicts.")
 @engine_options
 @listen_options

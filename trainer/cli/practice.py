@@ -20,6 +20,7 @@ from trainer.cli.common import (
     engine_request,
     enter_stops_turn,
     err,
+    interviewer_option,
     listen_options,
     listen_settings,
     preload_judge,
@@ -38,7 +39,7 @@ from trainer.scenarios.file import Scenario
 from trainer.session import summary as summaries
 from trainer.session import tts
 from trainer.session.close import Event, SessionOptions, SessionResult, TurnSource, run
-from trainer.session.lines import TEMPERAMENTS, Lines
+from trainer.session.lines import Lines
 from trainer.session.practice import FileTurns, MicTurns, TextTurns, VoiceInterviewer
 from trainer.speech.audio import Audio
 from trainer.speech.recognize import EngineRequest, keep_recording, open_recognizer
@@ -163,13 +164,8 @@ def open_turns(stack: ExitStack, how: TurnsFrom, interviewer: VoiceInterviewer, 
 )
 @click.option("--rate", type=click.IntRange(80, 400), help="Interviewer's speaking rate, words a minute.")
 @click.option("--seed", type=int, help="Pick the interviewer's objection and wording reproducibly.")
-@click.option(
-    "--interviewer",
-    "temperament",
-    type=click.Choice(TEMPERAMENTS),
-    default="neutral",
-    show_default=True,
-    help="How the interviewer treats you: warm, neutral, or tough (a second objection, presses harder, cuts lingering short).",
+@interviewer_option(
+    "How the interviewer treats you: warm, neutral, or tough (a second objection, presses harder, cuts lingering short)."
 )
 @click.option(
     "--lines-to",
