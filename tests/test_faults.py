@@ -149,8 +149,9 @@ def test_stop_signal_while_saving_lets_the_save_finish(trainer_home: Path, sig: 
     proc.stdin.write("I bring user research and Figma. Thank you for your time today.\n")
     proc.stdin.close()
     before = _read_until(proc.stderr, "saving the run", 1, 120)  # the session is over; the save waits for the lock
+    # No wait needed before the lock goes: the process can run no further code of its own before
+    # the kernel hands it the signal, and its handler for the save is in place ("saving the run").
     proc.send_signal(sig)
-    time.sleep(1)
     lock.execute("ROLLBACK")
     lock.close()
     out, err = wait_for(proc, 60)
